@@ -1,0 +1,1 @@
+"""pytest fixtures of mt5dash.testing, loaded through the pytest11 entry point."""
