@@ -1,0 +1,129 @@
+"""The project's settings: what the declarations do not say themselves.
+
+Read from ``[tool.mt5dash]`` in the project's ``pyproject.toml`` (or from a
+``mt5dash.toml`` beside it, whose top level is the same table). Every section
+has defaults that suit a single-host hub, so an empty table is valid.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mt5dash.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GrafanaSettings(_Section):
+    """How the generated ``grafana.ini`` sets up the server."""
+
+    version: str = "11.6.0"
+    domain: str = "localhost"
+    http_port: int = 3000
+    root_url: str = ""
+    # Paths inside the Grafana container; setting both switches to https.
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
+    admin_user: str = "admin"
+    admin_password_file: str = "/run/secrets/grafana_admin_password"
+    secret_key_env: str = "GRAFANA_SECRET_KEY"
+    provisioning_path: str = "/etc/grafana/provisioning"
+
+
+class PrometheusSettings(_Section):
+    """How the generated Prometheus configuration scrapes the hub."""
+
+    scrape_interval: str = "15s"
+    evaluation_interval: str = "15s"
+    port: int = 9090
+    node_exporter: str = "node-exporter:9100"
+    kpi_targets: list[str] = Field(default_factory=lambda: ["host.docker.internal:9101"])
+    textfile_dir: str = "/var/lib/prometheus/node-exporter"
+
+
+class Target(_Section):
+    """A Grafana to push to, with the datasource URLs it must use."""
+
+    url: str
+    datasource_urls: dict[str, str] = Field(default_factory=dict)
+    ca_cert: str = ""
+    insecure: bool = False
+
+
+class LintExclusion(_Section):
+    """A lint rule switched off for some files, with the reason why."""
+
+    rule: str
+    paths: list[str] = Field(default_factory=lambda: ["*"])
+    reason: str = Field(min_length=1)
+
+
+class LintSettings(_Section):
+    """Lint options of the project."""
+
+    exclude: list[LintExclusion] = Field(default_factory=list)
+    # DingTalk robots with keyword security drop messages without it.
+    dingtalk_keyword: str = ""
+    scrape_interval: str = "15s"
+
+
+class DeploySettings(_Section):
+    """How ``mt5dash deploy`` lays out the stack and the Actions runner."""
+
+    grafana_port: int = 3000
+    prometheus_port: int = 9090
+    runner_name: str = "mt5-hub"
+    runner_labels: list[str] = Field(default_factory=lambda: ["self-hosted", "mt5-hub"])
+    runner_repo_url: str = ""
+    runner_dir: str = "/opt/actions-runner"
+    runner_user: str = "runner"
+
+
+class Settings(_Section):
+    """All of a project's settings."""
+
+    dashboards: str = "dashboards"
+    alerts: str = "alerts"
+    out: str = "provisioning"
+    org_id: int = 1
+    grafana: GrafanaSettings = Field(default_factory=GrafanaSettings)
+    prometheus: PrometheusSettings = Field(default_factory=PrometheusSettings)
+    targets: dict[str, Target] = Field(default_factory=dict)
+    lint: LintSettings = Field(default_factory=LintSettings)
+    deploy: DeploySettings = Field(default_factory=DeploySettings)
+    edition: Literal["oss"] = "oss"
+
+
+def _read_table(project: Path) -> tuple[dict, str]:
+    own = project / "mt5dash.toml"
+    if own.is_file():
+        with own.open("rb") as f:
+            return tomllib.load(f), "mt5dash.toml"
+    pyproject = project / "pyproject.toml"
+    if pyproject.is_file():
+        with pyproject.open("rb") as f:
+            data = tomllib.load(f)
+        return data.get("tool", {}).get("mt5dash", {}), "pyproject.toml"
+    return {}, ""
+
+
+def load_settings(project: Path) -> Settings:
+    """Read the settings of the project rooted at ``project``."""
+    try:
+        table, source = _read_table(project)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"settings cannot be read: {exc}") from None
+    try:
+        return Settings.model_validate(table)
+    except ValidationError as exc:
+        where = "[tool.mt5dash]" if source == "pyproject.toml" else source
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"{source} {where}: {details}") from None
