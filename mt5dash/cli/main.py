@@ -19,6 +19,7 @@ app = typer.Typer(
 # Each module adds its commands to ``app`` when imported.
 COMMAND_MODULES = [
     "mt5dash.cli.build_cmd",
+    "mt5dash.cli.publish_cmd",
 ]
 
 

@@ -1,0 +1,71 @@
+"""The HTTP endpoint: the latency histogram and the published files."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from mt5dash.kpisource import latency, publish_sharpe, serve
+
+
+@pytest.fixture
+def endpoint(textfile_dir: Path) -> Iterator[str]:
+    server, thread = serve(0, "127.0.0.1", textfile_dir)
+    yield f"http://127.0.0.1:{server.server_port}/metrics"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        text = response.read().decode()
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def test_latency_histogram_counts_requests_in_buckets(endpoint: str) -> None:
+    latency.observe("serve_test", "order_send", 0.03)
+    latency.observe("serve_test", "order_send", 0.2)
+    with latency.timed("serve_test", "order_send"):
+        pass
+
+    found = scrape(endpoint)
+    labels = (("operation", "order_send"), ("service", "serve_test"))
+
+    def bucket(le: str) -> float:
+        return found[("mt5_request_duration_seconds_bucket", (("le", le), *labels))]
+
+    assert found[("mt5_request_duration_seconds_count", labels)] == 3.0
+    assert bucket("0.025") == 1.0
+    assert bucket("0.05") == 2.0
+    assert bucket("0.25") == 3.0
+    assert bucket("+Inf") == 3.0
+
+
+def test_timed_block_is_recorded_when_it_raises(endpoint: str) -> None:
+    with pytest.raises(RuntimeError), latency.timed("serve_test", "failing"):
+        raise RuntimeError("broker down")
+
+    labels = (("operation", "failing"), ("service", "serve_test"))
+    assert scrape(endpoint)[("mt5_request_duration_seconds_count", labels)] == 1.0
+
+
+def test_published_files_are_served_together(endpoint: str, textfile_dir: Path) -> None:
+    publish_sharpe(textfile_dir, "ma", "EURUSD", [0.01, 0.03], periods_per_year=4)
+    publish_sharpe(textfile_dir, "ma", "XAUUSD", [-0.01, -0.03], periods_per_year=4)
+
+    found = scrape(endpoint)
+    assert found[
+        ("sharpe_ratio_last", (("strategy", "ma"), ("symbol", "EURUSD")))
+    ] == pytest.approx(2.8284271247)
+    assert found[
+        ("sharpe_ratio_last", (("strategy", "ma"), ("symbol", "XAUUSD")))
+    ] == pytest.approx(-2.8284271247)
