@@ -1,0 +1,102 @@
+"""Health, authentication and role checks (contract §2.1, §2.2, §0.4)."""
+
+from __future__ import annotations
+
+import pytest
+from grafana_client.client import GrafanaClientError, GrafanaUnauthorizedError
+
+from mt5dash.testing import FakeGrafana
+
+
+def test_health_needs_no_credentials(grafana, http):
+    status, body = http("GET", "/api/health", auth=None)
+    assert status == 200
+    assert body["database"] == "ok"
+    assert body["version"] == grafana.version
+
+
+def test_request_without_credentials_is_401_unauthorized(http):
+    assert http("GET", "/api/search", auth=None) == (401, {"message": "Unauthorized"})
+
+
+def test_wrong_password_is_401_with_errutil_body(http):
+    status, body = http("GET", "/api/search", auth=("admin", "not-the-password"))
+    assert status == 401
+    assert body["messageId"] == "password-auth.failed"
+    assert body["message"] == "Invalid username or password"
+
+
+def test_unknown_token_is_401_invalid_api_key(http):
+    status, body = http("GET", "/api/search", auth="glsa_unknown_0000")
+    assert status == 401
+    assert body["messageId"] == "api-key.invalid"
+
+
+def test_default_admin_password_is_refused_when_another_was_set():
+    with FakeGrafana(admin_password="s3cret-and-long") as fake:
+        api = fake_api(fake, ("admin", "admin"))
+        with pytest.raises(GrafanaUnauthorizedError):
+            api.search.search_dashboards()
+
+
+def test_basic_auth_of_a_created_user_works(grafana):
+    login = grafana.unique("editor")
+    grafana.add_user(login, "editor-pass-123", role="Editor")
+    api = grafana.api((login, "editor-pass-123"))
+    assert isinstance(api.search.search_dashboards(), list)
+
+
+def test_service_account_token_authenticates(grafana):
+    token = grafana.create_token(role="Viewer")
+    assert token.startswith("glsa_")
+    assert isinstance(grafana.api(token).search.search_dashboards(), list)
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path"),
+    [
+        ("Viewer", "POST", "/api/folders"),
+    ],
+)
+def test_missing_role_gets_the_rbac_403_body(grafana, http, role, method, path):
+    token = grafana.create_token(role=role)
+    status, body = http(method, path, body={}, auth=token)
+    assert status == 403
+    assert body["title"] == "Access denied"
+    assert body["message"].startswith(
+        "You'll need additional permissions to perform this action. "
+        "Permissions needed: "
+    )
+    assert body["accessErrorId"].startswith("ACE")
+
+
+def test_viewer_cannot_save_a_dashboard(grafana):
+    viewer = grafana.api(grafana.create_token(role="Viewer"))
+    with pytest.raises(GrafanaClientError) as raised:
+        viewer.dashboard.update_dashboard({"dashboard": {"title": "No"}})
+    assert raised.value.status_code == 403
+
+
+def test_anonymous_access_is_refused_by_default(http):
+    assert http("GET", "/api/search", auth=None)[0] == 401
+
+
+def test_anonymous_access_works_when_settings_enable_it(fake_grafana, fake_http):
+    fake_grafana.settings["auth.anonymous"]["enabled"] = True
+    assert fake_http("GET", "/api/search", auth=None) == (200, [])
+
+
+def test_sign_up_is_refused_when_disabled(http):
+    status, body = http(
+        "POST",
+        "/api/user/signup",
+        body={"email": "new@example.com"},
+        auth=None,
+    )
+    assert (status, body) == (401, {"message": "User signup is disabled"})
+
+
+def fake_api(fake, auth):
+    from grafana_client import GrafanaApi
+
+    return GrafanaApi.from_url(fake.url, credential=auth)
