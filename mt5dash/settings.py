@@ -65,12 +65,18 @@ class LintExclusion(_Section):
 
 
 class LintSettings(_Section):
-    """Lint options of the project."""
+    """Lint options of the project.
+
+    ``exclude`` switches rules off for files (globs over rule ids and over
+    file names relative to the project), each with its reason.
+    ``scrape_interval`` is what lint's rate-window rules assume; empty means
+    ``[tool.mt5dash.prometheus] scrape_interval``.
+    """
 
     exclude: list[LintExclusion] = Field(default_factory=list)
     # DingTalk robots with keyword security drop messages without it.
     dingtalk_keyword: str = ""
-    scrape_interval: str = "15s"
+    scrape_interval: str = ""
 
 
 class DeploySettings(_Section):

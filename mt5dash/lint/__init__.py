@@ -1,0 +1,32 @@
+"""``mt5dash lint``: checks dashboards, provisioning and rule files for problems
+Grafana and Prometheus would not report, or report only at run time.
+
+Each rule has a stable id (``dashboard/api-wrapper``) that names its page
+under ``docs/lint/``.
+"""
+
+from mt5dash.lint.engine import (
+    RULES,
+    Exclusion,
+    LintOptions,
+    LintResult,
+    Rule,
+    run,
+)
+from mt5dash.lint.findings import Finding, Severity, docs_page
+from mt5dash.lint.project import collect, lint_project, options_from
+
+__all__ = [
+    "RULES",
+    "Exclusion",
+    "Finding",
+    "LintOptions",
+    "LintResult",
+    "Rule",
+    "Severity",
+    "collect",
+    "docs_page",
+    "lint_project",
+    "options_from",
+    "run",
+]
