@@ -46,6 +46,33 @@ def http_get(url: str, timeout: float = 5.0) -> bytes:
         return response.read()
 
 
+@pytest.fixture
+def promtool() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``promtool`` with arguments in a folder; output as text, bounded."""
+    path = binary("promtool")
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [path, *args], cwd=cwd, capture_output=True, text=True, timeout=60
+        )
+
+    return run
+
+
+@pytest.fixture
+def write_tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Write files given by relative path into a new folder and return it."""
+
+    def write(files: dict[str, str]) -> Path:
+        root = tmp_path / "tree"
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text)
+        return root
+
+    return write
+
+
 @dataclass
 class Process:
     """A started binary, its log file and a way to stop it."""
