@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mt5dash.testing import _access
 from mt5dash.testing._http import ApiError, Request, Response, message, status_body
 from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, new_uid, now, slugify, uid_problem
@@ -105,6 +106,8 @@ def post_folder(state: State, request: Request) -> Response:
         "updatedBy": who,
     }
     state.folders[folder["uid"]] = folder
+    creator = request.identity.user_id if request.identity else 0
+    state.folder_permissions[folder["uid"]] = _access.default_permissions(creator)
     return Response(200, folder_body(state, folder))
 
 

@@ -13,11 +13,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from mt5dash.testing import (
     _access,
-    _alerting,
+    _alert_rules,
     _auth,
     _dashboards,
     _datasources,
     _folders,
+    _notifications,
     _receivers,
 )
 from mt5dash.testing._http import ApiError, Request, Response, message, phrase
@@ -38,7 +39,8 @@ def build_router() -> Router:
         _dashboards,
         _folders,
         _datasources,
-        _alerting,
+        _alert_rules,
+        _notifications,
         _receivers,
         _access,
     ):
@@ -168,6 +170,14 @@ class FakeGrafana:
             user["role"] = role
             user["isGrafanaAdmin"] = is_grafana_admin
             return user["id"]
+
+    def add_datasource(self, read_only: bool = True, **fields: Any) -> dict[str, Any]:
+        """Store a data source as file provisioning would (read-only by default).
+
+        ``fields`` are the API body's (``name``, ``type``, ``uid``, ...).
+        """
+        with self.state.lock:
+            return _datasources.add(self.state, fields, read_only=read_only)
 
     # -- fault injection -----------------------------------------------------
 

@@ -55,7 +55,14 @@ def test_service_account_token_authenticates(grafana):
 @pytest.mark.parametrize(
     ("role", "method", "path"),
     [
+        ("Editor", "GET", "/api/v1/provisioning/alert-rules"),
+        ("Editor", "GET", "/api/v1/provisioning/contact-points"),
+        ("Editor", "PUT", "/api/v1/provisioning/policies"),
+        ("Viewer", "GET", "/api/datasources"),
+        ("Editor", "POST", "/api/datasources"),
+        ("Editor", "POST", "/api/teams"),
         ("Viewer", "POST", "/api/folders"),
+        ("Admin", "POST", "/api/admin/users"),
     ],
 )
 def test_missing_role_gets_the_rbac_403_body(grafana, http, role, method, path):
