@@ -80,15 +80,41 @@ class LintSettings(_Section):
 
 
 class DeploySettings(_Section):
-    """How ``mt5dash deploy`` lays out the stack and the Actions runner."""
+    """How ``mt5dash deploy`` lays out the stack and the Actions runner.
+
+    Paths are relative to the project unless absolute. Image tags and the
+    runner's version are pinned with its SHA-256 so a deploy is repeatable.
+    """
 
     grafana_port: int = 3000
     prometheus_port: int = 9090
+    # Prometheus has no authentication: publish it on loopback only.
+    prometheus_bind: str = "127.0.0.1"
+    grafana_image: str = "grafana/grafana-oss"
+    prometheus_image: str = "prom/prometheus:v2.55.1"
+    node_exporter_image: str = "prom/node-exporter:v1.8.2"
+    # The uid the Grafana image runs as; it must be able to read the secrets.
+    grafana_container_uid: int = 472
+    compose_project: str = "mt5dash"
+    secrets_dir: str = ".secrets"
+    log_file: str = "docs/reports/deploy.log"
+    health_timeout_s: float = Field(default=120.0, gt=0)
     runner_name: str = "mt5-hub"
     runner_labels: list[str] = Field(default_factory=lambda: ["self-hosted", "mt5-hub"])
     runner_repo_url: str = ""
     runner_dir: str = "/opt/actions-runner"
     runner_user: str = "runner"
+    runner_version: str = "2.326.0"
+    runner_sha256: str = Field(
+        default="9c74af9b4352bbc99aecc7353b47bcdfcd1b2a0f6d15af54a99f54a0c14a1de8",
+        pattern=r"^[0-9a-f]{64}$",
+    )
+    # ``{version}`` is replaced by ``runner_version``.
+    runner_url: str = (
+        "https://github.com/actions/runner/releases/download/"
+        "v{version}/actions-runner-linux-x64-{version}.tar.gz"
+    )
+    systemd_dir: str = "/etc/systemd/system"
 
 
 class Settings(_Section):

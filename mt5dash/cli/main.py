@@ -20,6 +20,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "mt5dash.cli.build_cmd",
     "mt5dash.cli.publish_cmd",
+    "mt5dash.cli.deploy_cmd",
     "mt5dash.cli.lint_cmd",
 ]
 
