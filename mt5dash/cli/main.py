@@ -14,6 +14,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: loading rich costs more than the 150 ms budget
 )
 
 # Each module adds its commands to ``app`` when imported.

@@ -1,0 +1,1 @@
+"""The hub's alert rules and notifications."""

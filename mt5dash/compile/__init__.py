@@ -1,0 +1,1 @@
+"""Turn declarations into Grafana's objects and files, one module per kind."""

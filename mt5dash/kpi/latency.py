@@ -1,0 +1,73 @@
+"""KPI bundle of the hub's request latency, from a Prometheus histogram."""
+
+from __future__ import annotations
+
+from mt5dash.kpi.bundle import KpiBundle
+from mt5dash.model import AlertExample, AlertRule
+from mt5dash.panels import timeseries
+
+LATENCY_RUNBOOK = """\
+### Request latency high
+
+**Meaning.** The {quantile_pct}th percentile of request duration stayed above
+{threshold} s for {for_}: orders and queries through the hub are slow.
+
+**Check.** CPU and disk of the host, the broker connection of the MetaTrader 5
+terminal, and which handler is slow (the panel splits by handler).
+
+**Act.** Restart the slow service or move load off the host; tell the broker
+if the delay is on their side.
+"""
+
+
+def request_latency(
+    *,
+    metric: str = "mt5_request_duration_seconds",
+    quantile: float = 0.95,
+    threshold_seconds: float = 0.5,
+    by: tuple[str, ...] = ("handler",),
+    rate_window: str = "5m",
+    for_: str = "10m",
+    uid: str = "mt5-latency-high",
+    severity: str = "warning",
+    dashboard: str | None = None,
+) -> KpiBundle:
+    """The ``quantile`` of request duration per ``by`` labels, from the
+    histogram ``metric`` (its ``_bucket`` series), alerting above
+    ``threshold_seconds``.
+
+    The panel uses ``$__rate_interval``; the rule, which Grafana evaluates
+    without a dashboard, uses ``rate_window``.
+    """
+    labels = ", ".join(("le", *by))
+    legend = " ".join("{{" + b + "}}" for b in by)
+
+    def p(window: str) -> str:
+        return f"histogram_quantile({quantile:g}, sum by ({labels}) (rate({metric}_bucket[{window}])))"
+
+    steps = ((None, "green"), (threshold_seconds, "red"))
+    title = f"Request latency p{quantile * 100:g}"
+    panels = (timeseries(title, p("$__rate_interval"), unit="s", legend=legend, thresholds=steps, show_thresholds=True, size=(24, 8)),)
+    rule = AlertRule(
+        uid=uid,
+        title="Request latency high",
+        when=f"{p(rate_window)} above {threshold_seconds:g} for {for_}",
+        labels={"severity": severity, "kpi": "latency"},
+        summary="p%g latency of {{ $labels.%s }} is {{ $values.B }} s" % (quantile * 100, by[0]),
+        description=f"Requests are slower than {threshold_seconds:g} s at p{quantile * 100:g}.",
+        dashboard=dashboard,
+        panel=title if dashboard else None,
+        examples=[
+            AlertExample(
+                series={
+                    f'{metric}_bucket{{handler="orders",le="0.1"}}': "0+60x40",
+                    f'{metric}_bucket{{handler="orders",le="1"}}': "0+60x5 300+100x35",
+                    f'{metric}_bucket{{handler="orders",le="+Inf"}}': "0+60x5 300+100x35",
+                },
+                fires_at=["25m"],
+                quiet_at=["3m"],
+            )
+        ],
+    )
+    runbook = LATENCY_RUNBOOK.format(quantile_pct=f"{quantile * 100:g}", threshold=threshold_seconds, for_=for_)
+    return KpiBundle(panels, (rule,), runbook)

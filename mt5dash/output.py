@@ -1,0 +1,108 @@
+"""Deterministic files, and replacing an output tree all at once.
+
+JSON and YAML are written with sorted keys, a 2-space indent and a final
+newline, so building twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def dump_json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line strings, and lists indented under their key."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True  # repeated objects are written out, never as &anchors
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_yaml(data: Any) -> bytes:
+    text = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=True,
+        indent=2,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=88,
+    )
+    return text.encode()
+
+
+def _parse(path: str, content: bytes) -> None:
+    if path.endswith(".json"):
+        json.loads(content)
+    elif path.endswith((".yaml", ".yml")):
+        yaml.safe_load(content)
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its relative POSIX path."""
+    if not root.is_dir():
+        return {}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Paths that differ between ``root`` and ``files``: changed, new or extra."""
+    current = tree_files(root)
+    names = sorted(set(current) | set(files))
+    return [n for n in names if current.get(n) != files.get(n)]
+
+
+def replace_tree(root: Path, files: dict[str, bytes]) -> None:
+    """Make ``root`` hold exactly ``files``, or leave it untouched on failure.
+
+    The new tree is written and re-read beside ``root`` first, then swapped
+    in with two renames.
+    """
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
+    try:
+        for rel, content in files.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        for rel in files:
+            _parse(rel, (staging / rel).read_bytes())
+        old = root.with_name(f".{root.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if root.exists():
+            root.rename(old)
+        try:
+            staging.rename(root)
+        except OSError:
+            if old.exists():
+                old.rename(root)
+            raise
+        if old.exists():
+            shutil.rmtree(old)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
