@@ -1,7 +1,8 @@
 """Request latency of the hub's services, as a histogram scraped over HTTP.
 
-A service times its requests with ``timed`` (or reports a duration with
-``observe``) and exposes them with ``serve``. The histogram lives in
+A service times each request with ``timed("orders")`` (or reports a duration
+with ``observe``), by the handler that served it, and exposes the histogram
+with ``mt5dash.kpisource.serve``. The histogram lives in
 prometheus_client's default registry, so a service that already exposes that
 registry needs no ``serve`` of its own.
 """
@@ -18,22 +19,22 @@ from mt5dash.kpisource import names
 
 REQUEST_DURATION = Histogram(
     names.REQUEST_DURATION,
-    "Duration of the hub's requests, by service and operation.",
+    "Duration of the hub's requests, by handler.",
     names.REQUEST_DURATION_LABELS,
     buckets=names.REQUEST_DURATION_BUCKETS,
 )
 
 
-def observe(service: str, operation: str, seconds: float) -> None:
-    """Record one request of ``operation`` on ``service`` that took ``seconds``."""
-    REQUEST_DURATION.labels(service=service, operation=operation).observe(seconds)
+def observe(handler: str, seconds: float) -> None:
+    """Record one request served by ``handler`` (such as ``orders``) in ``seconds``."""
+    REQUEST_DURATION.labels(handler=handler).observe(seconds)
 
 
 @contextmanager
-def timed(service: str, operation: str) -> Iterator[None]:
+def timed(handler: str) -> Iterator[None]:
     """Record the duration of the ``with`` block, whether it raises or not."""
     began = time.perf_counter()
     try:
         yield
     finally:
-        observe(service, operation, time.perf_counter() - began)
+        observe(handler, time.perf_counter() - began)

@@ -20,7 +20,7 @@ JOB_LABELS = ("job",)
 
 REQUEST_DURATION = "mt5_request_duration_seconds"
 REQUEST_DURATION_BUCKET = f"{REQUEST_DURATION}_bucket"
-REQUEST_DURATION_LABELS = ("service", "operation")
+REQUEST_DURATION_LABELS = ("handler",)
 # From a local cache hit (5 ms) to a slow broker round trip or a history
 # download (30 s).
 REQUEST_DURATION_BUCKETS = (

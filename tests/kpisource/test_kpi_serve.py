@@ -32,16 +32,16 @@ def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 
 def test_latency_histogram_counts_requests_in_buckets(endpoint: str) -> None:
-    latency.observe("serve_test", "order_send", 0.03)
-    latency.observe("serve_test", "order_send", 0.2)
-    with latency.timed("serve_test", "order_send"):
+    latency.observe("serve_test_orders", 0.03)
+    latency.observe("serve_test_orders", 0.2)
+    with latency.timed("serve_test_orders"):
         pass
 
     found = scrape(endpoint)
-    labels = (("operation", "order_send"), ("service", "serve_test"))
+    labels = (("handler", "serve_test_orders"),)
 
     def bucket(le: str) -> float:
-        return found[("mt5_request_duration_seconds_bucket", (("le", le), *labels))]
+        return found[("mt5_request_duration_seconds_bucket", (*labels, ("le", le)))]
 
     assert found[("mt5_request_duration_seconds_count", labels)] == 3.0
     assert bucket("0.025") == 1.0
@@ -51,10 +51,10 @@ def test_latency_histogram_counts_requests_in_buckets(endpoint: str) -> None:
 
 
 def test_timed_block_is_recorded_when_it_raises(endpoint: str) -> None:
-    with pytest.raises(RuntimeError), latency.timed("serve_test", "failing"):
+    with pytest.raises(RuntimeError), latency.timed("serve_test_failing"):
         raise RuntimeError("broker down")
 
-    labels = (("operation", "failing"), ("service", "serve_test"))
+    labels = (("handler", "serve_test_failing"),)
     assert scrape(endpoint)[("mt5_request_duration_seconds_count", labels)] == 1.0
 
 

@@ -36,7 +36,7 @@ def test_every_kpi_metric_reaches_prometheus(
     publish_sharpe(node_exporter.textfile_dir, "ma_cross", "EURUSD", [0.01, 0.03])
     publish_data_age(node_exporter.textfile_dir, "ticks", data, "*.csv")
     run_job(node_exporter.textfile_dir, "ticks_download", [sys.executable, "-c", ""])
-    latency.observe("gateway", "order_send", 0.04)
+    latency.observe("orders", 0.04)
 
     # The heartbeats' 'job' label would become 'exported_job' without
     # honor_labels, as Prometheus sets 'job' to the scrape job's name.
@@ -61,7 +61,7 @@ def test_every_kpi_metric_reaches_prometheus(
         names.JOB_LAST_SUCCESS: {"job": "ticks_download"},
         names.JOB_LAST_EXIT_STATUS: {"job": "ticks_download"},
         names.JOB_LAST_DURATION: {"job": "ticks_download"},
-        names.REQUEST_DURATION_BUCKET: {"service": "gateway", "le": "0.05"},
+        names.REQUEST_DURATION_BUCKET: {"handler": "orders", "le": "0.05"},
         names.FILESYSTEM_AVAIL_BYTES: {},
         names.FILESYSTEM_SIZE_BYTES: {},
     }
