@@ -1,0 +1,223 @@
+"""Contact points, policies, templates, mute timings (contract §2.6)."""
+
+from __future__ import annotations
+
+import pytest
+
+BASE = "/api/v1/provisioning"
+POINTS = f"{BASE}/contact-points"
+
+
+def slack(uid, name=None, **settings):
+    return {
+        "uid": uid,
+        "name": name or uid,
+        "type": "slack",
+        "settings": {"recipient": "#ops", "token": "xoxb-secret-1", **settings},
+    }
+
+
+def dingding(uid, name=None):
+    return {
+        "uid": uid,
+        "name": name or uid,
+        "type": "dingding",
+        "settings": {"url": "https://oapi.dingtalk.com/robot/send?access_token=s"},
+    }
+
+
+def test_create_is_202_with_the_object(grafana, http):
+    uid = grafana.unique("cp")
+    status, body = http("POST", POINTS, slack(uid))
+    assert status == 202
+    assert (body["uid"], body["name"], body["type"]) == (uid, uid, "slack")
+    assert "xoxb-secret-1" not in str(body)
+
+
+def test_get_by_name_redacts_slack_secrets(grafana, http):
+    uid = grafana.unique("cp")
+    http("POST", POINTS, slack(uid))
+    status, body = http("GET", f"{POINTS}?name={uid}")
+    assert status == 200
+    assert [p["settings"] for p in body] == [
+        {"recipient": "#ops", "token": "[REDACTED]"}
+    ]
+    assert body[0]["provenance"] == "api"
+
+
+def test_get_redacts_the_dingding_url(grafana, http):
+    uid = grafana.unique("cp")
+    http("POST", POINTS, dingding(uid))
+    body = http("GET", f"{POINTS}?name={uid}")[1]
+    assert body[0]["settings"]["url"] == "[REDACTED]"
+
+
+def test_get_redacts_webhook_password_and_credentials(grafana, http):
+    uid = grafana.unique("cp")
+    settings = {
+        "url": "http://hook",
+        "password": "p",
+        "authorization_credentials": "c",
+        "username": "u",
+    }
+    http(
+        "POST",
+        POINTS,
+        {"uid": uid, "name": uid, "type": "webhook", "settings": settings},
+    )
+    shown = http("GET", f"{POINTS}?name={uid}")[1][0]["settings"]
+    assert shown == {
+        "url": "http://hook",
+        "password": "[REDACTED]",
+        "authorization_credentials": "[REDACTED]",
+        "username": "u",
+    }
+
+
+def test_redacted_value_sent_back_keeps_the_secret(fake_grafana, fake_http):
+    fake_http("POST", POINTS, slack("cp1"))
+    update = slack("cp1", token="[REDACTED]", recipient="#other")
+    assert fake_http("PUT", f"{POINTS}/cp1", update) == (
+        202,
+        {"message": "contactpoint updated"},
+    )
+    stored = fake_grafana.contact_points["cp1"]["settings"]
+    assert stored == {"recipient": "#other", "token": "xoxb-secret-1"}
+
+
+def test_delete_is_202(grafana, http):
+    uid = grafana.unique("cp")
+    http("POST", POINTS, slack(uid))
+    assert http("DELETE", f"{POINTS}/{uid}")[0] == 202
+    assert http("GET", f"{POINTS}?name={uid}") == (200, [])
+
+
+def test_duplicate_receiver_uid_is_409(grafana, http):
+    uid = grafana.unique("cp")
+    http("POST", POINTS, slack(uid))
+    status, _ = http("POST", POINTS, slack(uid, name=uid + "-other"))
+    assert status == 409
+
+
+def test_dingding_without_url_is_400(grafana, http):
+    body = {**dingding(grafana.unique("cp")), "settings": {"msgType": "link"}}
+    status, answer = http("POST", POINTS, body)
+    assert status == 400
+    assert "could not find url property in settings" in answer["message"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "text"),
+    [
+        ({"token": "t"}, "recipient must be specified when using the Slack chat API"),
+        ({"recipient": "#x"}, "token must be specified when using the Slack chat API"),
+    ],
+)
+def test_slack_without_url_needs_recipient_and_token(grafana, http, settings, text):
+    uid = grafana.unique("cp")
+    body = {"uid": uid, "name": uid, "type": "slack", "settings": settings}
+    status, answer = http("POST", POINTS, body)
+    assert status == 400
+    assert text in answer["message"]
+
+
+def test_contact_point_used_by_policy_cannot_be_deleted(grafana, http):
+    uid = grafana.unique("cp")
+    http("POST", POINTS, slack(uid))
+    original = http("GET", f"{BASE}/policies")[1]
+    tree = {"receiver": "grafana-default-email", "routes": [{"receiver": uid}]}
+    http("PUT", f"{BASE}/policies", tree)
+    status, body = http("DELETE", f"{POINTS}/{uid}")
+    http("PUT", f"{BASE}/policies", {k: v for k, v in original.items()})
+    assert status == 409
+    assert body["messageId"] == "alerting.notifications.contact-points.referenced"
+
+
+def test_policy_put_is_202_and_get_returns_the_tree(fake_http):
+    fake_http("POST", POINTS, slack("team"))
+    tree = {
+        "receiver": "grafana-default-email",
+        "group_by": ["alertname"],
+        "routes": [{"receiver": "team", "object_matchers": [["team", "=", "sre"]]}],
+    }
+    assert fake_http("PUT", f"{BASE}/policies", tree) == (
+        202,
+        {"message": "policies updated"},
+    )
+    assert fake_http("GET", f"{BASE}/policies")[1] == {**tree, "provenance": "api"}
+
+
+def test_policy_with_unknown_receiver_is_400(http):
+    tree = {"receiver": "grafana-default-email", "routes": [{"receiver": "nobody-x"}]}
+    assert http("PUT", f"{BASE}/policies", tree)[0] == 400
+
+
+def test_policy_delete_resets_to_the_default_tree(fake_http):
+    fake_http("POST", POINTS, slack("team"))
+    fake_http("PUT", f"{BASE}/policies", {"receiver": "team"})
+    status, body = fake_http("DELETE", f"{BASE}/policies")
+    assert (status, body["receiver"]) == (202, "grafana-default-email")
+    assert fake_http("GET", f"{BASE}/policies")[1] == {
+        "receiver": "grafana-default-email",
+        "group_by": ["grafana_folder", "alertname"],
+    }
+
+
+def test_provisioned_policy_cannot_go_to_provenance_none(fake_http):
+    fake_http("PUT", f"{BASE}/policies", {"receiver": "grafana-default-email"})
+    status, body = fake_http(
+        "PUT",
+        f"{BASE}/policies",
+        {"receiver": "grafana-default-email"},
+        headers={"X-Disable-Provenance": "true"},
+    )
+    assert status == 403
+    assert body["messageId"] == "alerting.notifications.invalidProvenance"
+
+
+def test_template_put_is_202_with_name_and_content(grafana, http):
+    name = grafana.unique("tpl")
+    text = '{{ define "' + name + '" }}{{ len .Alerts.Firing }} firing{{ end }}'
+    status, body = http("PUT", f"{BASE}/templates/{name}", {"template": text})
+    assert status == 202
+    assert (body["name"], body["template"], body["provenance"]) == (name, text, "api")
+
+
+def test_invalid_template_is_400(grafana, http):
+    name = grafana.unique("tpl")
+    body = {"template": '{{ define "x" }}never closed'}
+    status, answer = http("PUT", f"{BASE}/templates/{name}", body)
+    assert status == 400
+    assert answer["messageId"] == "alerting.notifications.templates.invalidFormat"
+
+
+def test_template_delete_is_204(grafana, http):
+    name = grafana.unique("tpl")
+    http("PUT", f"{BASE}/templates/{name}", {"template": '{{ define "a" }}a{{ end }}'})
+    assert http("DELETE", f"{BASE}/templates/{name}") == (204, None)
+
+
+def nights(name):
+    return {
+        "name": name,
+        "time_intervals": [{"times": [{"start_time": "22:00", "end_time": "23:59"}]}],
+    }
+
+
+def test_mute_timing_create_update_delete(grafana, http):
+    name = grafana.unique("mute")
+    assert http("POST", f"{BASE}/mute-timings", nights(name))[0] == 201
+    assert http("PUT", f"{BASE}/mute-timings/{name}", nights(name))[0] == 202
+    assert http("DELETE", f"{BASE}/mute-timings/{name}") == (204, None)
+
+
+def test_mute_timing_used_by_a_policy_cannot_be_deleted(fake_http):
+    fake_http("POST", f"{BASE}/mute-timings", nights("nights"))
+    tree = {
+        "receiver": "grafana-default-email",
+        "routes": [
+            {"receiver": "grafana-default-email", "mute_time_intervals": ["nights"]}
+        ],
+    }
+    fake_http("PUT", f"{BASE}/policies", tree)
+    assert fake_http("DELETE", f"{BASE}/mute-timings/nights")[0] == 409
