@@ -48,12 +48,21 @@ class PrometheusSettings(_Section):
 
 
 class Target(_Section):
-    """A Grafana to push to, with the datasource URLs it must use."""
+    """A Grafana to push to, with the datasource URLs it must use.
+
+    ``datasource_urls`` replace the declared ``url`` of datasources by uid.
+    ``insecure`` allows credentials over plain http to a remote host and
+    skips TLS verification; ``ca_cert`` is a PEM bundle to verify with.
+    ``token_file`` holds a service-account token (else ``GRAFANA_TOKEN``).
+    ``prometheus_url`` is the Prometheus ``mt5dash verify`` checks.
+    """
 
     url: str
     datasource_urls: dict[str, str] = Field(default_factory=dict)
     ca_cert: str = ""
     insecure: bool = False
+    token_file: str = ""
+    prometheus_url: str = ""
 
 
 class LintExclusion(_Section):

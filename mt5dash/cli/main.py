@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "mt5dash.cli.publish_cmd",
     "mt5dash.cli.deploy_cmd",
     "mt5dash.cli.lint_cmd",
+    "mt5dash.cli.push_cmd",
 ]
 
 

@@ -1,0 +1,258 @@
+"""What every kind's handler shares during one push."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from mt5dash.errors import ConfigError, PushError
+from mt5dash.push._client import ApiError, Connection
+from mt5dash.push._compare import Change, diff
+from mt5dash.push._report import (
+    CREATED,
+    FAILED,
+    NOT_APPLIED,
+    PLANNED,
+    UNCHANGED,
+    UPDATED,
+    PushReport,
+    ResourceResult,
+)
+from mt5dash.secrets import EnvSecret, FileSecret
+
+log = logging.getLogger("mt5dash.push")
+T = TypeVar("T")
+
+# Marks what mt5dash owns and what it last wrote; see the README section
+# "Pushing to Grafana" for how drift and prune use them.
+OWNER_TAG = "mt5dash"
+STAMP_PREFIX = "mt5dash:"
+RULE_STAMP = "__mt5dash_hash__"
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    """How a push behaves; see ``mt5dash.push.push``."""
+
+    dry_run: bool = False
+    force: bool = False
+    prune: bool = False
+    editable: bool = False
+    workers: int = 8
+
+    @property
+    def provenance(self) -> str:
+        """The provenance alerting resources end up with."""
+        return "" if self.editable else "api"
+
+
+class Aborted(Exception):
+    """Grafana stopped answering; nothing more is attempted."""
+
+
+class Context:
+    """The connection, the options, the report, and the secrets to hide."""
+
+    def __init__(
+        self, conn: Connection, options: PushOptions, report: PushReport
+    ) -> None:
+        self.conn = conn
+        self.options = options
+        self.report = report
+        self.secret_values: set[str] = set(conn.config.secrets)
+        self.aborted = threading.Event()
+        self.abort_reason = ""
+        self._writes_lock = threading.Lock()
+
+    # Requests
+
+    def read(self, what: str, fn: Callable[[], T]) -> T:
+        if self.aborted.is_set():
+            raise Aborted(self.abort_reason)
+        return self.conn.call(what, fn)
+
+    def read_optional(self, what: str, fn: Callable[[], T]) -> T | None:
+        """Like ``read``, but a 404 answer is ``None``."""
+        try:
+            return self.read(what, fn)
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def write(self, what: str, fn: Callable[[], T]) -> T:
+        """A request that changes Grafana; never sent in a dry run."""
+        assert not self.options.dry_run, "a dry run must not write"
+        if self.aborted.is_set():
+            raise Aborted(self.abort_reason)
+        with self._writes_lock:
+            self.report.writes += 1
+        return self.conn.call(what, fn)
+
+    def headers(self) -> dict[str, str]:
+        return {"X-Disable-Provenance": "true"} if self.options.editable else {}
+
+    # Results
+
+    def record(
+        self,
+        kind: str,
+        name: str,
+        outcome: str,
+        changes: Iterable[Change] = (),
+        message: str = "",
+    ) -> None:
+        if self.options.dry_run:
+            outcome = PLANNED.get(outcome, outcome)
+        result = ResourceResult(
+            kind,
+            name,
+            outcome,
+            tuple(self.redact_change(c) for c in changes),
+            self.redact(message),
+        )
+        self.report.add(result)
+        log.info(
+            "%s %s %r%s", outcome, kind, name, f": {result.message}" * bool(message)
+        )
+
+    def each(
+        self,
+        kind: str,
+        items: list[T],
+        name: Callable[[T], str],
+        fn: Callable[[T], None],
+        *,
+        explain: Callable[[T, ApiError], str] | None = None,
+        workers: int = 1,
+    ) -> None:
+        """Run ``fn`` on each item, recording a failure instead of stopping.
+
+        An unreachable Grafana aborts the push: the item and every later one
+        are reported as not applied. A 401 stops the push at once.
+        """
+
+        def run(item: T) -> None:
+            label = name(item)
+            if self.aborted.is_set():
+                self.record(kind, label, NOT_APPLIED, message=self.abort_reason)
+                return
+            try:
+                fn(item)
+            except Aborted:
+                self.record(kind, label, NOT_APPLIED, message=self.abort_reason)
+            except ApiError as error:
+                if error.status == 401:
+                    raise self.unauthorized(error) from None
+                if error.unreachable:
+                    self.abort(str(error))
+                    self.record(kind, label, FAILED, message=str(error))
+                    return
+                text = explain(item, error) if explain else ""
+                self.record(kind, label, FAILED, message=text or describe(error))
+
+        if workers <= 1 or len(items) <= 1:
+            for item in items:
+                run(item)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(run, item) for item in items]:
+                future.result()
+
+    def reconcile(
+        self,
+        kind: str,
+        name: str,
+        live: Any,
+        desired: Any,
+        *,
+        create: Callable[[], object],
+        update: Callable[[], object],
+    ) -> None:
+        """Compare normalised ``live`` (``None``: absent) with ``desired``;
+        create, update or leave it, and record which."""
+        if live is None:
+            if not self.options.dry_run:
+                self.write(f"create {kind} {name}", create)
+            self.record(kind, name, CREATED)
+            return
+        changes = diff(live, desired)
+        if not changes:
+            self.record(kind, name, UNCHANGED)
+            return
+        if not self.options.dry_run:
+            self.write(f"update {kind} {name}", update)
+        self.record(kind, name, UPDATED, changes)
+
+    def abort(self, reason: str) -> None:
+        if not self.aborted.is_set():
+            self.abort_reason = f"not attempted: {reason}"
+            self.aborted.set()
+
+    def unauthorized(self, error: ApiError) -> PushError:
+        who = "token" if self.conn.config.token else "user and password"
+        return PushError(
+            f"Grafana at {self.conn.config.url} refused the credentials "
+            f"(401 {self.redact(error.grafana_message)}); check the {who} "
+            "(GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD)"
+        )
+
+    # Secrets
+
+    def resolve(self, value: Any, where: str, problems: list[str]) -> Any:
+        """``value`` with every secret reference replaced by its value."""
+        if isinstance(value, EnvSecret | FileSecret):
+            try:
+                secret = value.resolve()
+            except ConfigError as exc:
+                problems.append(f"{where}: {exc}")
+                return ""
+            self.secret_values.add(secret)
+            return secret
+        if isinstance(value, dict):
+            return {
+                k: self.resolve(v, f"{where}.{k}", problems) for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [
+                self.resolve(v, f"{where}[{i}]", problems) for i, v in enumerate(value)
+            ]
+        return value
+
+    def redact(self, text: str) -> str:
+        for secret in self.secret_values:
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
+    def redact_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, dict):
+            return {k: self.redact_value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.redact_value(v) for v in value]
+        return value
+
+    def redact_change(self, change: Change) -> Change:
+        return Change(
+            change.path,
+            change.kind,
+            self.redact_value(change.old),
+            self.redact_value(change.new),
+        )
+
+
+def describe(error: ApiError) -> str:
+    """A failed request as one line: status and Grafana's message."""
+    detail = error.grafana_message
+    if error.status == 403:
+        return (
+            f"403 {detail}: the credentials lack the permission; push needs an "
+            "org Admin (and a server admin for users)"
+        )
+    return f"{error.status} {detail}" if error.status else detail

@@ -1,0 +1,191 @@
+"""Dashboards: pushed concurrently, guarded against overwriting edits.
+
+mt5dash tags every dashboard it writes with ``mt5dash`` and saves it with the
+version message ``mt5dash:<hash>``, the hash of the model and folder it
+wrote. A dashboard whose newest version carries a different message, or a
+hash that no longer matches its content, was changed in Grafana since; it is
+reported as drifted and only overwritten with ``force``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mt5dash.desired import JSON, DesiredDashboard, DesiredState
+from mt5dash.push._client import ApiError
+from mt5dash.push._compare import Change, diff, fingerprint, without
+from mt5dash.push._context import (
+    OWNER_TAG,
+    STAMP_PREFIX,
+    Context,
+    describe,
+)
+from mt5dash.push._report import CREATED, DELETED, DRIFTED, UNCHANGED, UPDATED
+
+KIND = "dashboard"
+SERVER_KEYS = ("id", "version")
+
+
+def names(state: DesiredState) -> list[str]:
+    return [d.uid for d in state.dashboards]
+
+
+def normalise(model: JSON) -> JSON:
+    """The model without what Grafana manages itself (``id``, ``version``)."""
+    return without(model, *SERVER_KEYS)
+
+
+def owned_model(model: JSON) -> JSON:
+    """The model as mt5dash writes it: with the ``mt5dash`` tag."""
+    tags = list(model.get("tags") or [])
+    if OWNER_TAG not in tags:
+        tags.append(OWNER_TAG)
+    return {**normalise(model), "tags": tags}
+
+
+def stamp(folder_uid: str, model: JSON) -> str:
+    """The version message naming exactly what mt5dash saved."""
+    return STAMP_PREFIX + fingerprint({"folder": folder_uid, "model": normalise(model)})
+
+
+def sync(ctx: Context, state: DesiredState) -> None:
+    """Push every declared dashboard, ``workers`` at a time; then prune."""
+    ctx.each(
+        KIND,
+        state.dashboards,
+        lambda d: d.uid,
+        lambda d: _push_one(ctx, d),
+        explain=lambda d, e: _explain(ctx, state, d, e),
+        workers=ctx.options.workers,
+    )
+    if ctx.options.prune and not ctx.aborted.is_set():
+        _prune(ctx, {d.uid for d in state.dashboards})
+
+
+def _push_one(ctx: Context, wanted: DesiredDashboard) -> None:
+    api = ctx.conn.api.dashboard
+    uid = wanted.uid
+    folder = wanted.folder_uid or ""
+    model = owned_model(wanted.model)
+    live = ctx.read_optional(f"read dashboard {uid}", lambda: api.get_dashboard(uid))
+    body: dict[str, Any] = {
+        "dashboard": model,
+        "folderUid": folder,
+        "overwrite": False,
+        "message": stamp(folder, model),
+    }
+
+    if live is None:
+        if not ctx.options.dry_run:
+            ctx.write(f"create dashboard {uid}", lambda: api.update_dashboard(body))
+        ctx.record(KIND, uid, CREATED)
+        return
+
+    live_model = normalise(live["dashboard"])
+    live_folder = live.get("meta", {}).get("folderUid") or ""
+    changes = diff(live_model, model)
+    if live_folder != folder:
+        changes.insert(0, Change("folderUid", "changed", live_folder, folder))
+    if not changes:
+        ctx.record(KIND, uid, UNCHANGED)
+        return
+
+    edited = _edited_since_push(ctx, uid, live_folder, live_model)
+    if edited and not ctx.options.force:
+        ctx.record(KIND, uid, DRIFTED, changes, f"{edited}; --force overwrites it")
+        return
+    body["dashboard"] = {**model, "version": live["dashboard"].get("version")}
+    body["overwrite"] = ctx.options.force
+    if not ctx.options.dry_run:
+        ctx.write(f"update dashboard {uid}", lambda: api.update_dashboard(body))
+    ctx.record(KIND, uid, UPDATED, changes)
+
+
+def _edited_since_push(ctx: Context, uid: str, folder: str, model: JSON) -> str:
+    """Why the live dashboard is not what mt5dash last wrote ('' if it is)."""
+    if OWNER_TAG not in (model.get("tags") or []):
+        return "it was not created by mt5dash (no 'mt5dash' tag)"
+    answer = ctx.read(
+        f"read versions of dashboard {uid}",
+        lambda: ctx.conn.http.GET(
+            f"/dashboards/uid/{uid}/versions", params={"limit": 1}
+        ),
+    )
+    versions = answer.get("versions", []) if isinstance(answer, dict) else answer
+    message = (versions[0].get("message") or "") if versions else ""
+    if message == stamp(folder, model):
+        return ""
+    if message.startswith(STAMP_PREFIX):
+        return "it was changed in Grafana since mt5dash pushed it"
+    who = versions[0].get("createdBy", "someone") if versions else "someone"
+    return f"it was changed in Grafana since mt5dash pushed it (last saved by {who})"
+
+
+def _prune(ctx: Context, declared: set[str]) -> None:
+    api = ctx.conn.api.dashboard
+    hits = ctx.read(
+        "search dashboards tagged mt5dash",
+        lambda: ctx.conn.http.GET(
+            "/search", params={"type": "dash-db", "tag": OWNER_TAG, "limit": 5000}
+        ),
+    )
+    stale = sorted(h["uid"] for h in hits if h["uid"] not in declared)
+
+    def one(uid: str) -> None:
+        if not ctx.options.dry_run:
+            ctx.write(f"delete dashboard {uid}", lambda: api.delete_dashboard(uid))
+        ctx.record(KIND, uid, DELETED)
+
+    ctx.each(KIND, stale, lambda uid: uid, one)
+
+
+def _explain(
+    ctx: Context, state: DesiredState, wanted: DesiredDashboard, error: ApiError
+) -> str:
+    uid = wanted.uid
+    title = wanted.model.get("title", "")
+    folder = wanted.folder_uid or "general"
+    if error.grafana_status == "name-exists":
+        other = _same_title(ctx, wanted)
+        return (
+            f"412 name-exists: Grafana refuses title {title!r} for dashboard "
+            f"{uid!r} in folder {folder!r} because dashboard {other!r} there "
+            "already has that title (Grafana 11 wants titles unique per "
+            "folder); rename one of them or move one to another folder"
+        )
+    if error.grafana_status == "version-mismatch":
+        return (
+            f"412 version-mismatch: dashboard {uid!r} was saved by someone else "
+            "while pushing; run the push again to see the difference"
+        )
+    if error.status == 400 and "folder not found" in error.grafana_message:
+        return (
+            f"400 folder not found: dashboard {uid!r} is in folder {folder!r}, "
+            "which is neither declared nor in Grafana; declare the folder"
+        )
+    if error.status == 400 and "provisioned" in error.grafana_message:
+        return (
+            f"400 {error.grafana_message}: dashboard {uid!r} comes from a "
+            "provisioning file on the Grafana host; change the file, not the API"
+        )
+    return describe(error)
+
+
+def _same_title(ctx: Context, wanted: DesiredDashboard) -> str:
+    """The uid of the other dashboard with the same title in the same folder."""
+    title = wanted.model.get("title", "")
+    folder = wanted.folder_uid or ""
+    try:
+        hits = ctx.conn.call(
+            f"search dashboards titled {title}",
+            lambda: ctx.conn.http.GET(
+                "/search", params={"type": "dash-db", "query": title}
+            ),
+        )
+    except ApiError:
+        hits = []
+    for hit in hits:
+        same_folder = (hit.get("folderUid") or "") == folder
+        if hit.get("title") == title and same_folder and hit["uid"] != wanted.uid:
+            return hit["uid"]
+    return "(unknown uid)"

@@ -1,0 +1,49 @@
+"""Notification templates, by name."""
+
+from __future__ import annotations
+
+from mt5dash.desired import JSON, DesiredState
+from mt5dash.push._context import Context
+
+KIND = "template"
+
+
+def names(state: DesiredState) -> list[str]:
+    return [t["name"] for t in state.templates]
+
+
+def sync(ctx: Context, state: DesiredState) -> None:
+    """Create or update each declared template (one request lists them all)."""
+    api = ctx.conn.api.alertingprovisioning
+    if not state.templates:
+        return
+    live_all = {
+        t["name"]: t for t in ctx.read("read templates", api.get_templates) or []
+    }
+
+    def one(template: JSON) -> None:
+        name = template["name"]
+        live = live_all.get(name)
+        body = {
+            "template": template["template"],
+            "version": (live or {}).get("version", ""),
+        }
+        ctx.reconcile(
+            KIND,
+            name,
+            None
+            if live is None
+            else {
+                "template": live["template"],
+                "provenance": live.get("provenance", ""),
+            },
+            {"template": template["template"], "provenance": ctx.options.provenance},
+            create=lambda: api.create_or_update_template(
+                name, body, disable_provenance=ctx.options.editable
+            ),
+            update=lambda: api.create_or_update_template(
+                name, body, disable_provenance=ctx.options.editable
+            ),
+        )
+
+    ctx.each(KIND, state.templates, lambda t: t["name"], one)

@@ -1,0 +1,286 @@
+"""``mt5dash push`` and ``diff`` against the faithful Grafana, through the CLI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mt5dash.cli import push_cmd
+from mt5dash.cli.main import _register, app
+from mt5dash.desired import DesiredState
+
+_register()
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run ``mt5dash`` with the given state standing in for the declarations."""
+
+    def run(args: list[str], state: DesiredState, env: dict[str, str]) -> Any:
+        monkeypatch.setattr(push_cmd, "load_state", lambda project: state)
+        base = {"GRAFANA_TOKEN": "", "GRAFANA_USER": "", "GRAFANA_PASSWORD": ""}
+        return CliRunner().invoke(app, args, env={**base, **env})
+
+    return run
+
+
+def credentials(grafana: Any) -> dict[str, str]:
+    if isinstance(grafana.auth, tuple):
+        return {"GRAFANA_USER": grafana.auth[0], "GRAFANA_PASSWORD": grafana.auth[1]}
+    return {"GRAFANA_TOKEN": grafana.auth}
+
+
+def small(state: DesiredState) -> DesiredState:
+    """The folders, datasources and dashboards of ``state`` only."""
+    return DesiredState(
+        folders=state.folders,
+        datasources=state.datasources,
+        dashboards=state.dashboards,
+    )
+
+
+def test_second_push_changes_nothing(cli: Any, grafana: Any, state: Any) -> None:
+    env = credentials(grafana)
+    first = cli(["push", "--url", grafana.url, "-o", "json"], small(state), env)
+    assert first.exit_code == 0, first.stderr
+    second = cli(["push", "--url", grafana.url, "-o", "json"], small(state), env)
+
+    assert second.exit_code == 0, second.stderr
+    report = json.loads(second.stdout)
+    assert report["writes"] == 0
+    assert report["counts"] == {"unchanged": 4}
+
+
+def test_second_push_sends_no_write_request(
+    cli: Any, fake_grafana: Any, state: Any
+) -> None:
+    env = credentials_of_fake(fake_grafana)
+    cli(["push", "--url", fake_grafana.url], state, env)
+    before = len(fake_grafana.writes())
+    result = cli(["push", "--url", fake_grafana.url], state, env)
+
+    assert result.exit_code == 0, result.stderr
+    assert fake_grafana.writes()[before:] == []
+
+
+def credentials_of_fake(fake: Any) -> dict[str, str]:
+    return {"GRAFANA_USER": fake.admin_user, "GRAFANA_PASSWORD": fake.admin_password}
+
+
+def test_dashboard_edited_in_grafana_is_refused_then_forced(
+    cli: Any, grafana: Any, state: Any
+) -> None:
+    env = credentials(grafana)
+    declared = small(state)
+    assert cli(["push", "--url", grafana.url], declared, env).exit_code == 0
+    api = grafana.api()
+    live = api.dashboard.get_dashboard("mt5-kpi")
+    live["dashboard"]["panels"][1]["fieldConfig"]["defaults"]["thresholds"]["steps"][1][
+        "value"
+    ] = 95
+    api.dashboard.update_dashboard(
+        {"dashboard": live["dashboard"], "folderUid": "mt5-hub", "message": "tuned"}
+    )
+
+    refused = cli(["push", "--url", grafana.url], declared, env)
+
+    assert refused.exit_code == 3
+    assert (
+        "panels[1].fieldConfig.defaults.thresholds.steps[1].value: 95 -> 80"
+        in refused.stdout
+    )
+    assert (
+        "drifted dashboard 'mt5-kpi': it was changed in Grafana since mt5dash "
+        "pushed it (last saved by" in refused.stderr
+    )
+    forced = cli(["push", "--url", grafana.url, "--force"], declared, env)
+    assert forced.exit_code == 0, forced.stderr
+    model = api.dashboard.get_dashboard("mt5-kpi")["dashboard"]
+    steps = model["panels"][1]["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    assert steps[1]["value"] == 80
+
+
+def test_503_on_the_fifth_request_is_retried(
+    cli: Any, fake_grafana: Any, state: Any
+) -> None:
+    fake_grafana.fail_request(5, status=503)
+
+    result = cli(
+        ["push", "--url", fake_grafana.url, "-o", "json"],
+        small(state),
+        credentials_of_fake(fake_grafana),
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["counts"] == {"created": 4}
+    assert [r for r in fake_grafana.requests if r[2] == 503] != []
+
+
+def test_grafana_going_away_is_reported_and_a_rerun_completes(
+    cli: Any, fake_grafana: Any, state: Any
+) -> None:
+    env = credentials_of_fake(fake_grafana)
+    declared = small(state)
+    fake_grafana.go_away_after(4)
+
+    broken = cli(["push", "--url", fake_grafana.url, "--workers", "1"], declared, env)
+
+    assert broken.exit_code == 3
+    message = broken.stderr
+    assert (
+        "applied (2):\n  created folder 'mt5-hub'\n  created datasource "
+        "'prom-main'\n" in message
+    )
+    assert (
+        "not applied (2):\n  failed dashboard 'mt5-overview': no answer from "
+        in message
+    )
+    assert "not applied dashboard 'mt5-kpi': not attempted: no answer from" in message
+    assert "Traceback" not in message
+    fake_grafana.come_back()
+    rerun = cli(["push", "--url", fake_grafana.url, "-o", "json"], declared, env)
+    assert rerun.exit_code == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["counts"] == {"created": 2, "unchanged": 2}
+
+
+def test_folder_is_created_before_its_dashboards(
+    cli: Any, fake_grafana: Any, state: Any
+) -> None:
+    result = cli(
+        ["push", "--url", fake_grafana.url],
+        small(state),
+        credentials_of_fake(fake_grafana),
+    )
+
+    assert result.exit_code == 0, result.stderr
+    writes = [path for _, path, _ in fake_grafana.writes()]
+    assert writes == [
+        "/api/folders",
+        "/api/datasources",
+        "/api/dashboards/db",
+        "/api/dashboards/db",
+    ]
+    assert fake_grafana.dashboards["mt5-kpi"]["meta"]["folderUid"] == "mt5-hub"
+
+
+def test_same_title_in_one_folder_is_explained(
+    cli: Any, grafana: Any, state: Any
+) -> None:
+    if grafana.major >= 12:
+        pytest.skip("Grafana 12 allows equal titles in one folder")
+    declared = small(state)
+    declared.dashboards[1].model["title"] = declared.dashboards[0].model["title"]
+
+    result = cli(
+        ["push", "--url", grafana.url, "--workers", "1"], declared, credentials(grafana)
+    )
+
+    assert result.exit_code == 3
+    assert (
+        "failed dashboard 'mt5-kpi': 412 name-exists: Grafana refuses title "
+        "'MT5 overview' for dashboard 'mt5-kpi' in folder 'mt5-hub' because "
+        "dashboard 'mt5-overview' there already has that title (Grafana 11 wants "
+        "titles unique per folder); rename one of them or move one to another "
+        "folder"
+    ) in result.stderr
+
+
+def test_wrong_token_is_one_clear_line(cli: Any, grafana: Any, state: Any) -> None:
+    token = "glsa_wrongWrongWrong_0123abcd"
+
+    result = cli(["push", "--url", grafana.url], small(state), {"GRAFANA_TOKEN": token})
+
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        f"pushing to {grafana.url}",
+        f"error: Grafana at {grafana.url} refused the credentials (401 Invalid API "
+        "key); check the token (GRAFANA_TOKEN, or GRAFANA_USER and "
+        "GRAFANA_PASSWORD)",
+    ]
+    assert token not in result.stdout + result.stderr
+
+
+def test_dry_run_shows_the_diff_and_writes_nothing(
+    cli: Any, fake_grafana: Any, state: Any
+) -> None:
+    env = credentials_of_fake(fake_grafana)
+    declared = small(state)
+    cli(["push", "--url", fake_grafana.url], declared, env)
+    before = len(fake_grafana.writes())
+    declared.dashboards[0].model["panels"][0]["title"] = "Equity (USD)"
+
+    result = cli(["push", "--url", fake_grafana.url, "--dry-run"], declared, env)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "~ dashboard 'mt5-overview' (to update)\n"
+        '    panels[0].title: "Equity" -> "Equity (USD)"\n'
+        "differences; 3 unchanged\n"
+    )
+    assert fake_grafana.writes()[before:] == []
+
+
+def test_diff_names_added_panel_with_exit_code(
+    cli: Any, fake_grafana: Any, state: Any
+) -> None:
+    env = credentials_of_fake(fake_grafana)
+    declared = small(state)
+    cli(["push", "--url", fake_grafana.url], declared, env)
+    panels = declared.dashboards[1].model["panels"]
+    panels.append({**panels[0], "id": 3, "title": "Drawdown"})
+
+    result = cli(["diff", "--url", fake_grafana.url, "--exit-code"], declared, env)
+
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "~ dashboard 'mt5-kpi' (to update)\n"
+        "    panels[2]: added timeseries 'Drawdown'\n"
+        "differences; 3 unchanged\n"
+    )
+
+
+def test_missing_secret_stops_before_any_request(
+    cli: Any, fake_grafana: Any, state: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DINGTALK_URL")
+    before = len(fake_grafana.requests)
+
+    result = cli(
+        ["push", "--url", fake_grafana.url], state, credentials_of_fake(fake_grafana)
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: secrets missing, nothing was pushed:\n"
+        "  contact point 'mt5-dingtalk'.settings.url: environment variable "
+        "DINGTALK_URL is not set\n"
+    )
+    assert fake_grafana.requests[before:] == []
+
+
+def test_plain_http_to_a_remote_host_is_refused(cli: Any, state: Any) -> None:
+    result = cli(
+        ["push", "--url", "http://grafana.example.com:3000"],
+        state,
+        {"GRAFANA_TOKEN": "glsa_secret"},
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: refusing to send credentials over plain http to "
+        "grafana.example.com: use https, or pass --insecure (or insecure = true "
+        "in the target) if the network is trusted\n"
+    )
+
+
+def test_no_credentials_is_a_usage_error(cli: Any, state: Any) -> None:
+    result = cli(["push", "--url", "http://127.0.0.1:9"], state, {})
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: no Grafana credentials: set GRAFANA_TOKEN (a service-account "
+        "token), or GRAFANA_USER and GRAFANA_PASSWORD, or pass --token-file\n"
+    )
