@@ -33,12 +33,14 @@ def register(router: Router) -> None:
     router.add("DELETE", "/api/admin/users/{id}", delete_user, server, "users:delete")
     router.add("GET", "/api/users/lookup", lookup_user, server, "users:read")
     router.add("GET", "/api/users/{id}", get_user, server, "users:read")
+    router.add("PUT", "/api/users/{id}", put_user, server, "users:write")
     router.add("GET", "/api/org/users", list_org_users, admin, "org.users:read")
     router.add("PATCH", "/api/org/users/{id}", patch_org_user, admin, "org.users:write")
 
     router.add("POST", "/api/teams", post_team, admin, "teams:create")
     router.add("GET", "/api/teams/search", search_teams, admin, "teams:read")
     router.add("GET", "/api/teams/{id}", get_team, admin, "teams:read")
+    router.add("PUT", "/api/teams/{id}", put_team, admin, "teams:write")
     router.add("DELETE", "/api/teams/{id}", delete_team, admin, "teams:delete")
     members = "/api/teams/{id}/members"
     router.add("GET", members, list_members, admin, "teams.permissions:read")
@@ -173,6 +175,19 @@ def get_user(state: State, request: Request) -> Response:
     return Response(200, user_body(find_user(state, request.params["id"])))
 
 
+def put_user(state: State, request: Request) -> Response:
+    """Change a user's login, email or name; each must stay unique."""
+    user = find_user(state, request.params["id"])
+    body = request.json_object()
+    changes = {k: str(body[k]) for k in ("login", "email", "name") if body.get(k)}
+    for key in ("login", "email"):
+        other = state.user_by_login(changes.get(key, ""))
+        if other is not None and other["id"] != user["id"]:
+            raise ApiError(409, message("User with same login or email already exists"))
+    user.update(changes)
+    return Response(200, message("User updated"))
+
+
 def list_org_users(state: State, request: Request) -> Response:
     users = sorted(state.users.values(), key=lambda u: u["login"])
     return Response(
@@ -272,6 +287,18 @@ def search_teams(state: State, request: Request) -> Response:
 
 def get_team(state: State, request: Request) -> Response:
     return Response(200, team_body(find_team(state, request.params["id"])))
+
+
+def put_team(state: State, request: Request) -> Response:
+    team = find_team(state, request.params["id"])
+    body = request.json_object()
+    name = str(body.get("name") or "")
+    if not name:
+        raise ApiError(400, message("bad request data"))
+    if any(t["name"] == name and t["id"] != team["id"] for t in state.teams.values()):
+        raise ApiError(409, message("Team name taken"))
+    team.update(name=name, email=str(body.get("email") or ""))
+    return Response(200, message("Team updated"))
 
 
 def delete_team(state: State, request: Request) -> Response:

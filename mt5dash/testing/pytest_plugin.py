@@ -9,6 +9,7 @@ fake-only helpers skip the test. ``fake_grafana`` is always a fresh fake.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,7 +17,7 @@ from mt5dash.testing._server import FakeGrafana
 from mt5dash.testing._target import FakeOnly, GrafanaTarget, real_target_from_env
 
 
-class _SkippingTarget(GrafanaTarget):
+class SkippingTarget(GrafanaTarget):
     """A target whose fake-only helpers skip the test on a real Grafana."""
 
     def _fake_for(self, name: str) -> FakeGrafana:
@@ -26,15 +27,22 @@ class _SkippingTarget(GrafanaTarget):
             pytest.skip(str(reason))
 
 
+@contextmanager
+def open_target() -> Iterator[GrafanaTarget]:
+    """The real Grafana from the environment, or a fresh fake while in the block."""
+    real = real_target_from_env()
+    if real is not None:
+        yield SkippingTarget(real.url, real.auth)
+        return
+    with FakeGrafana() as fake:
+        yield SkippingTarget(fake.url, (fake.admin_user, fake.admin_password), fake)
+
+
 @pytest.fixture
 def grafana() -> Iterator[GrafanaTarget]:
     """The Grafana under test: a fresh fake, or the real one from the environment."""
-    real = real_target_from_env()
-    if real is not None:
-        yield _SkippingTarget(real.url, real.auth)
-        return
-    with FakeGrafana() as fake:
-        yield _SkippingTarget(fake.url, (fake.admin_user, fake.admin_password), fake)
+    with open_target() as target:
+        yield target
 
 
 @pytest.fixture

@@ -113,3 +113,22 @@ def test_rbac_empty_permission_removes_it(grafana, http):
     http("POST", path, {"permission": ""})
     listed = http("GET", f"/api/access-control/folders/{uid}")[1]
     assert [p for p in listed if p["builtInRole"] == "Viewer"] == []
+
+
+def test_team_update_renames_it(grafana, http):
+    team = http("POST", "/api/teams", {"name": grafana.unique("team")})[1]["teamId"]
+    renamed = grafana.unique("renamed")
+    assert http("PUT", f"/api/teams/{team}", {"name": renamed}) == (
+        200,
+        {"message": "Team updated"},
+    )
+    assert http("GET", f"/api/teams/{team}")[1]["name"] == renamed
+
+
+def test_user_update_changes_the_email(grafana, http):
+    login = grafana.unique("user")
+    user = grafana.add_user(login, "pass-1234", role="Viewer")
+    body = {"login": login, "email": f"{login}@example.org", "name": "N"}
+    assert http("PUT", f"/api/users/{user}", body) == (200, {"message": "User updated"})
+    found = http("GET", f"/api/users/lookup?loginOrEmail={login}@example.org")[1]
+    assert found["id"] == user
