@@ -118,7 +118,13 @@ def _grafana(settings: Settings, inputs: StackInputs) -> dict[str, Any]:
             "GF_SERVER_PROTOCOL": "https",
             "GF_SERVER_CERT_FILE": cert,
             "GF_SERVER_CERT_KEY": key,
+            "GF_SECURITY_COOKIE_SECURE": "true",
         }
+        if not grafana.root_url:
+            # Links in notifications must say https too.
+            environment["GF_SERVER_ROOT_URL"] = (
+                f"https://{grafana.domain}:{deploy.grafana_port}/"
+            )
         volumes += [
             f"{secrets}/{secret_files.TLS_CERT}:{cert}:ro",
             f"{secrets}/{secret_files.TLS_KEY}:{key}:ro",

@@ -347,6 +347,8 @@ def test_tls_certificate_switches_grafana_to_https_through_the_environment(
         "GF_SERVER_PROTOCOL": "https",
         "GF_SERVER_CERT_FILE": "/etc/grafana/tls/grafana.crt",
         "GF_SERVER_CERT_KEY": "/etc/grafana/tls/grafana.key",
+        "GF_SECURITY_COOKIE_SECURE": "true",
+        "GF_SERVER_ROOT_URL": f"https://localhost:{server.port}/",
     }
     assert grafana["volumes"][-2:] == [
         "../.secrets/tls/grafana.crt:/etc/grafana/tls/grafana.crt:ro",
