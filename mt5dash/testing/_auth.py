@@ -153,6 +153,9 @@ def create_token(state: State, account_id: int, name: str) -> dict[str, Any]:
 
 
 def health(state: State, request: Request) -> Response:
+    if not state.database_ok:
+        body = {"commit": COMMIT, "database": "failing", "version": state.version}
+        return Response(503, body)
     return Response(200, {"commit": COMMIT, "database": "ok", "version": state.version})
 
 

@@ -6,7 +6,14 @@ import copy
 from typing import Any
 
 from mt5dash.testing._folders import folder_url
-from mt5dash.testing._http import ApiError, Request, Response, message, status_body
+from mt5dash.testing._http import (
+    ApiError,
+    Identity,
+    Request,
+    Response,
+    message,
+    status_body,
+)
 from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, new_uid, now, slugify, uid_problem
 
@@ -99,7 +106,7 @@ def post_dashboard(state: State, request: Request) -> Response:
     ):
         raise ApiError(400, message("Cannot save provisioned dashboard"))
 
-    stored = _store(state, request, model, existing, uid, folder_uid, note)
+    stored = _store(state, request.identity, model, existing, uid, folder_uid, note)
     meta = stored["meta"]
     return Response(
         200,
@@ -177,14 +184,14 @@ def _same_title(
 
 def _store(
     state: State,
-    request: Request,
+    identity: Identity | None,
     model: dict[str, Any],
     existing: dict[str, Any] | None,
     uid: str,
     folder_uid: str,
     note: str,
 ) -> dict[str, Any]:
-    who = request.identity.login if request.identity else ""
+    who = identity.login if identity else ""
     stamp = now()
     if existing is not None:
         old_uid = existing["dashboard"]["uid"]
@@ -227,6 +234,10 @@ def _store(
             "provisionedExternalId": "",
         },
     }
+    if existing is not None:
+        for key in ("provisioned", "provisionedExternalId", "allowUiUpdates"):
+            if key in existing["meta"]:
+                stored["meta"][key] = existing["meta"][key]
     refresh_meta(state, stored)
     state.dashboards[uid] = stored
     history.append(
@@ -244,6 +255,23 @@ def _store(
         }
     )
     state.dashboard_versions[uid] = history
+    return stored
+
+
+def provision(
+    state: State, model: dict[str, Any], folder_uid: str, allow_ui_updates: bool
+) -> dict[str, Any]:
+    """Store a dashboard the way file provisioning does (overwrite, provisioned)."""
+    model = copy.deepcopy(model)
+    uid = str(model.get("uid") or "")
+    existing = state.dashboards.get(uid) if uid else None
+    identity = Identity(login="", user_id=0, role="Admin")
+    stored = _store(state, identity, model, existing, uid, folder_uid, "")
+    stored["meta"].update(
+        provisioned=True,
+        provisionedExternalId=f"{stored['dashboard']['uid']}.json",
+        allowUiUpdates=allow_ui_updates,
+    )
     return stored
 
 

@@ -179,6 +179,21 @@ class FakeGrafana:
         with self.state.lock:
             return _datasources.add(self.state, fields, read_only=read_only)
 
+    def provision_dashboard(
+        self,
+        model: dict[str, Any],
+        folder_uid: str = "",
+        allow_ui_updates: bool = False,
+    ) -> dict[str, Any]:
+        """Store a dashboard as a file provider would: ``meta.provisioned`` true.
+
+        Without ``allow_ui_updates`` the API then refuses to save or delete it.
+        """
+        with self.state.lock:
+            return _dashboards.provision(
+                self.state, model, folder_uid, allow_ui_updates
+            )
+
     # -- fault injection -----------------------------------------------------
 
     def fail_request(self, n: int, status: int = 503, body: Any = None) -> None:
@@ -242,6 +257,15 @@ class FakeGrafana:
     @property
     def version(self) -> str:
         return self.state.version
+
+    @property
+    def database_ok(self) -> bool:
+        """False makes ``GET /api/health`` answer 503 with ``"database": "failing"``."""
+        return self.state.database_ok
+
+    @database_ok.setter
+    def database_ok(self, value: bool) -> None:
+        self.state.database_ok = value
 
     @property
     def settings(self) -> dict[str, dict[str, Any]]:

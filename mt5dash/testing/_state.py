@@ -57,6 +57,7 @@ class State:
     """The fake's data. Handlers run with ``lock`` held, one at a time."""
 
     version: str
+    database_ok: bool = True
     lock: threading.RLock = field(default_factory=threading.RLock)
     settings: dict[str, dict[str, Any]] = field(default_factory=default_settings)
     users: dict[int, dict[str, Any]] = field(default_factory=dict)

@@ -107,3 +107,9 @@ def fake_api(fake, auth):
     from grafana_client import GrafanaApi
 
     return GrafanaApi.from_url(fake.url, credential=auth)
+
+
+def test_health_is_503_when_the_database_fails(fake_grafana, fake_http):
+    fake_grafana.database_ok = False
+    status, body = fake_http("GET", "/api/health", auth=None)
+    assert (status, body["database"]) == (503, "failing")

@@ -175,9 +175,41 @@ def test_one_version_returns_its_data(grafana, http):
 def save_to(raw_call):
     """``save_to(fake, model)``: POST one dashboard to a fake of the test's own."""
 
-    def send(fake, model):
+    def send(fake, model, **extra):
         admin = (fake.admin_user, fake.admin_password)
-        body = {"dashboard": model}
+        body = {"dashboard": model, **extra}
         return raw_call(fake.url, "POST", "/api/dashboards/db", admin, body)
 
     return send
+
+
+def test_overwrite_on_11_takes_the_place_of_the_same_titled_one(save_to):
+    with FakeGrafana(version="11.6.0") as fake:
+        save_to(fake, {"uid": "old", "title": "Same"})
+        status, body = save_to(fake, {"uid": "new", "title": "Same"}, overwrite=True)
+        assert (status, body["uid"], body["version"]) == (200, "old", 2)
+        assert list(fake.dashboards) == ["old"]
+
+
+def test_provisioned_dashboard_cannot_be_saved(fake_grafana, fake_http):
+    fake_grafana.provision_dashboard({"uid": "p", "title": "P"})
+    model = {"uid": "p", "title": "P", "version": 1}
+    assert save(fake_http, model) == (
+        400,
+        {"message": "Cannot save provisioned dashboard"},
+    )
+
+
+def test_provisioned_dashboard_cannot_be_deleted(fake_grafana, fake_http):
+    fake_grafana.provision_dashboard({"uid": "p", "title": "P"})
+    assert fake_http("DELETE", "/api/dashboards/uid/p") == (
+        400,
+        {"message": "provisioned dashboard cannot be deleted"},
+    )
+
+
+def test_provisioned_with_ui_updates_can_be_saved(fake_grafana, fake_http):
+    fake_grafana.provision_dashboard({"uid": "p", "title": "P"}, allow_ui_updates=True)
+    status, body = save(fake_http, {"uid": "p", "title": "P", "version": 1})
+    assert (status, body["version"]) == (200, 2)
+    assert fake_grafana.dashboards["p"]["meta"]["provisioned"] is True
