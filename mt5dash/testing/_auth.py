@@ -222,7 +222,7 @@ def post_service_account(state: State, request: Request) -> Response:
         raise ApiError(400, message("invalid role value"))
     account = create_service_account(state, name, role)
     account["isDisabled"] = bool(body.get("isDisabled", False))
-    return Response(201, {k: v for k, v in account.items()})
+    return Response(201, dict(account))
 
 
 def post_service_account_token(state: State, request: Request) -> Response:

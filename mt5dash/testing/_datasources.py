@@ -23,33 +23,28 @@ FIELDS = {
 }
 
 
+PATHS = {
+    "uid": "/api/datasources/uid/{key}",
+    "name": "/api/datasources/name/{key}",
+    "id": "/api/datasources/{key}",
+}
+
+
 def register(router: Router) -> None:
     read, write = "datasources:read", "datasources:write"
     router.add("GET", "/api/datasources", list_datasources, Access.ADMIN, read)
     router.add(
         "POST", "/api/datasources", post_datasource, Access.ADMIN, "datasources:create"
     )
-    for kind in ("uid", "name", "id"):
-        path = f"/api/datasources/{kind}/{{key}}"
+    router.add(
+        "GET", "/api/datasources/id/{key}", _by("name", get_id), Access.ADMIN, read
+    )
+    for kind, path in PATHS.items():
         router.add("GET", path, _by(kind, get_datasource), Access.ADMIN, read)
-    for kind in ("uid", "id"):
-        path = (
-            "/api/datasources/uid/{key}" if kind == "uid" else "/api/datasources/{key}"
-        )
-        router.add("PUT", path, _by(kind, put_datasource), Access.ADMIN, write)
-    for kind in ("uid", "name", "id"):
-        path = (
-            "/api/datasources/{key}"
-            if kind == "id"
-            else f"/api/datasources/{kind}/{{key}}"
-        )
-        router.add(
-            "DELETE",
-            path,
-            _by(kind, delete_datasource),
-            Access.ADMIN,
-            "datasources:delete",
-        )
+        handler = _by(kind, delete_datasource)
+        router.add("DELETE", path, handler, Access.ADMIN, "datasources:delete")
+        if kind != "name":
+            router.add("PUT", path, _by(kind, put_datasource), Access.ADMIN, write)
 
 
 def _by(kind: str, handler: Any) -> Any:
@@ -147,6 +142,11 @@ def get_datasource(
     state: State, request: Request, datasource: dict[str, Any]
 ) -> Response:
     return Response(200, dto(datasource))
+
+
+def get_id(state: State, request: Request, datasource: dict[str, Any]) -> Response:
+    """``GET /api/datasources/id/:name`` answers only the id."""
+    return Response(200, {"id": datasource["id"]})
 
 
 def put_datasource(

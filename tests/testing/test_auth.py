@@ -113,3 +113,14 @@ def test_health_is_503_when_the_database_fails(fake_grafana, fake_http):
     fake_grafana.database_ok = False
     status, body = fake_http("GET", "/api/health", auth=None)
     assert (status, body["database"]) == (503, "failing")
+
+
+def test_login_ping_needs_a_signed_in_user(http):
+    assert http("GET", "/api/login/ping", auth=None)[0] == 401
+    assert http("GET", "/api/login/ping")[0] == 200
+
+
+def test_sign_up_is_accepted_when_enabled(fake_grafana, fake_http):
+    fake_grafana.settings["users"]["allow_sign_up"] = True
+    body = {"email": "new@example.com"}
+    assert fake_http("POST", "/api/user/signup", body, auth=None)[0] == 200

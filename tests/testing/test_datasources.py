@@ -132,3 +132,12 @@ def prometheus_plain():
         "access": "proxy",
         "url": "http://prometheus:9090",
     }
+
+
+def test_get_by_id_and_id_by_name(grafana, api):
+    body = prometheus(grafana)
+    created = api.datasource.create_datasource(body)
+    assert api.datasource.get_datasource_by_id(created["id"])["uid"] == body["uid"]
+    assert api.datasource.get_datasource_id_by_name(body["name"]) == {
+        "id": created["id"]
+    }
