@@ -1,8 +1,8 @@
 """A real Prometheus and node_exporter for tests, started on free loopback ports.
 
-Every process is stopped by a finalizer, whatever the test's outcome; every
-wait is bounded and says what it waited for when it gives up, with the tail
-of the process's log.
+Processes are shared by the tests of a module and stopped by a finalizer
+after them, whatever their outcome. Every wait is bounded and says what it
+waited for when it gives up, with the tail of the process's log.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def free_address() -> Callable[[], str]:
+    """A ``127.0.0.1:<port>`` that nothing listens on right now."""
+    return lambda: f"127.0.0.1:{free_port()}"
 
 
 def http_get(url: str, timeout: float = 5.0) -> bytes:
@@ -115,14 +121,14 @@ class Process:
         )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def start_process(
-    request: pytest.FixtureRequest, tmp_path: Path
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[[str, list[str]], Process]:
-    """Start a binary with its output in a log file; stopped after the test."""
+    """Start a binary with its output in a log file; stopped after the module."""
 
     def start(name: str, args: list[str]) -> Process:
-        log = tmp_path / f"{name}.log"
+        log = tmp_path_factory.mktemp("logs") / f"{name}.log"
         with log.open("wb") as out:
             popen = subprocess.Popen(
                 args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -146,14 +152,14 @@ class NodeExporter:
         return http_get(f"http://{self.address}/metrics").decode()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def node_exporter(
-    start_process: Callable[[str, list[str]], Process], tmp_path: Path
+    start_process: Callable[[str, list[str]], Process],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> NodeExporter:
     """node_exporter on a free loopback port with an empty textfile directory."""
     path = binary("prometheus-node-exporter")
-    textfile_dir = tmp_path / "textfile"
-    textfile_dir.mkdir()
+    textfile_dir = tmp_path_factory.mktemp("textfile")
     address = f"127.0.0.1:{free_port()}"
 
     process = start_process(
@@ -223,28 +229,32 @@ class Prometheus:
         self.process.wait_until(lambda: bool(self.query(expr)), f"series of {expr}")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def start_prometheus(
-    start_process: Callable[[str, list[str]], Process], tmp_path: Path
-) -> Callable[[dict[str, Any], dict[str, str]], Prometheus]:
+    start_process: Callable[[str, list[str]], Process],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., Prometheus]:
     """Start Prometheus with a configuration and its other files (rule files).
 
     ``files`` maps paths relative to the configuration's folder to contents,
-    so relative ``rule_files`` entries find them.
+    so relative ``rule_files`` entries find them. ``address`` is where it
+    listens (a free loopback port by default), for configurations that
+    scrape Prometheus itself.
     """
     path = binary("prometheus")
 
     def start(
-        config: dict[str, Any], files: dict[str, str] | None = None
+        config: dict[str, Any],
+        files: dict[str, str] | None = None,
+        address: str | None = None,
     ) -> Prometheus:
-        folder = tmp_path / "prometheus"
-        folder.mkdir()
+        folder = tmp_path_factory.mktemp("prometheus")
         for name, text in (files or {}).items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text)
         config_file = folder / "prometheus.yml"
         config_file.write_text(yaml.safe_dump(config, sort_keys=True))
-        address = f"127.0.0.1:{free_port()}"
+        address = address or f"127.0.0.1:{free_port()}"
 
         process = start_process(
             "prometheus",

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mt5dash.build import load_project
 from mt5dash.compile.prometheus import render_prometheus
 from mt5dash.errors import CompileError
 from mt5dash.loader import Declarations
@@ -366,3 +367,18 @@ def test_groups_sharing_a_name_get_their_folder_in_the_file_name(
         "prometheus/rules/ops-kpi.yml",
         "prometheus/rules/trading-kpi.yml",
     ]
+
+
+def test_the_hubs_rules_and_examples_pass_promtool(promtool, write_tree) -> None:
+    project = Path(__file__).resolve().parents[2]
+    declared = load_project(project)
+    files = render_prometheus(declared, declared.settings)
+    root = write_tree(files) / "prometheus"
+    tests = sorted(p for p in files if p.startswith("prometheus/tests/"))
+
+    checked = promtool("check", "config", "prometheus.yml", cwd=root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert len(tests) == len(declared.rule_groups)
+    for path in tests:
+        result = promtool("test", "rules", path.removeprefix("prometheus/"), cwd=root)
+        assert result.returncode == 0, f"{path}:\n{result.stdout}{result.stderr}"
