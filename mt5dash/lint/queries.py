@@ -17,6 +17,7 @@ from typing import Any
 
 from mt5dash import promql
 from mt5dash.lint.dashboards import (
+    MIXED,
     DatasourceResolver,
     describe,
     describe_panel,
@@ -40,6 +41,9 @@ _INTERVAL_TEXT = "3h33m33s333ms"
 _VARIABLE_TEXT = "2h22m22s222ms"
 _NAME = "mt5dash_variable"
 _OFFSET_RE = re.compile(r"offset\s*$", re.I)
+_LABEL_LIST_RE = re.compile(
+    r"\b(by|without|on|ignoring|group_left|group_right)\s*$", re.I
+)
 _EXPR_DATASOURCES = {"__expr__", "-100"}
 
 # How much substitution an expression gets before parsing.
@@ -113,8 +117,8 @@ def _prepare(text: str, mode: str, bare: str) -> str:
         builtin = name in promql.BUILTIN_VALUES or name.startswith("__")
         if mode == ALERT_MODE and not builtin:
             continue
-        in_string, depth = states[match.start()]
-        if in_string:
+        place, depth = states[match.start()]
+        if place in ("string", "labels"):
             value = promql.BUILTIN_VALUES.get(name, _NAME)
         elif depth > 0 or _OFFSET_RE.search(text, 0, match.start()):
             if name == "__interval":
@@ -131,14 +135,21 @@ def _prepare(text: str, mode: str, bare: str) -> str:
     return "".join(out)
 
 
-def _scan(text: str) -> list[tuple[bool, int]]:
-    """For each position: inside a string literal, and the ``[`` nesting depth."""
-    states: list[tuple[bool, int]] = []
+def _scan(text: str) -> list[tuple[str, int]]:
+    """For each position: its place and the ``[`` nesting depth.
+
+    The place is ``string`` inside a string literal, ``labels`` inside the
+    parentheses of ``by``, ``without``, ``on``, ``ignoring``, ``group_left``
+    or ``group_right``, and ``expr`` elsewhere.
+    """
+    states: list[tuple[str, int]] = []
     quote: str | None = None
     depth = 0
     escaped = False
-    for ch in text:
-        states.append((quote is not None, depth))
+    parens: list[bool] = []
+    for i, ch in enumerate(text):
+        place = "string" if quote else ("labels" if parens and parens[-1] else "expr")
+        states.append((place, depth))
         if quote is not None:
             if escaped:
                 escaped = False
@@ -152,7 +163,11 @@ def _scan(text: str) -> list[tuple[bool, int]]:
             depth += 1
         elif ch == "]":
             depth = max(0, depth - 1)
-    states.append((quote is not None, depth))
+        elif ch == "(":
+            parens.append(bool(_LABEL_LIST_RE.search(text, max(0, i - 32), i)))
+        elif ch == ")" and parens:
+            parens.pop()
+    states.append(("string" if quote else "expr", depth))
     return states
 
 
@@ -170,7 +185,8 @@ def _dashboard_expressions(ctx: LintContext) -> Iterator[Expression]:
                 if not isinstance(text, str) or not text.strip():
                     continue
                 ds = panel_ds
-                if target.get("datasource") is not None or panel_ds.status == "builtin":
+                mixed = panel_ds.status == "builtin" and panel_ds.value in MIXED
+                if target.get("datasource") is not None or mixed:
                     ds = resolver.resolve(target.get("datasource"))
                 if ds.status == "builtin" or not is_prometheus(ds.type):
                     continue

@@ -7,6 +7,7 @@ from typing import Any
 
 from mt5dash.lint.dashboards import (
     BUILTIN_DATASOURCES,
+    MIXED,
     DatasourceRef,
     DatasourceResolver,
     describe,
@@ -86,30 +87,46 @@ def panel_missing_datasource(ctx: LintContext) -> Iterator[Hit]:
             panel_ds = resolver.resolve(panel.get("datasource"))
             reported: set[str] = set()
             for target, at in targets(panel):
-                own = target.get("datasource")
-                if own is not None:
-                    ds, pointer = (
-                        resolver.resolve(own),
-                        join(ref.pointer + at, "datasource"),
-                    )
-                else:
-                    ds, pointer = panel_ds, join(ref.pointer, "datasource")
-                    if panel_ds.status == "builtin":
-                        ds = resolver.resolve(None)
+                ds, pointer, mixed = _effective(
+                    resolver, panel_ds, ref.pointer, target, at
+                )
                 why = _unresolved(ctx, ds)
                 if why and why not in reported:
                     reported.add(why)
                     yield Hit(doc, pointer, f"{owner} {why}; its queries fail")
                 elif ds.status == "default" and "default" not in reported:
                     reported.add("default")
+                    query = target.get("refId") or at.rpartition("/")[2]
+                    where = (
+                        f"is '-- Mixed --' but its query {query} sets no datasource"
+                        if mixed
+                        else "has no datasource on the panel or its queries"
+                    )
                     yield Hit(
                         doc,
-                        ref.pointer if "datasource" not in panel else pointer,
-                        f"{owner} has no datasource on the panel or its queries; "
-                        "Grafana sends the queries to whichever datasource is the "
-                        'instance\'s default; set {"type": ..., "uid": ...}',
+                        pointer if "datasource" in panel else ref.pointer,
+                        f"{owner} {where}; Grafana sends the queries to whichever "
+                        "datasource is the instance's default; set "
+                        '{"type": ..., "uid": ...}',
                         Severity.WARNING,
                     )
+
+
+def _effective(
+    resolver: DatasourceResolver,
+    panel_ds: DatasourceRef,
+    panel_pointer: str,
+    target: dict[str, Any],
+    at: str,
+) -> tuple[DatasourceRef, str, bool]:
+    """The datasource a query goes to, where that is said, and if the panel mixes."""
+    mixed = panel_ds.status == "builtin" and panel_ds.value in MIXED
+    own = target.get("datasource")
+    if own is not None:
+        return resolver.resolve(own), join(panel_pointer + at, "datasource"), mixed
+    if mixed:
+        return resolver.resolve(None), panel_pointer + at, mixed
+    return panel_ds, join(panel_pointer, "datasource"), mixed
 
 
 @rule("variable/missing-datasource", Severity.ERROR, "variable bound to no datasource")
