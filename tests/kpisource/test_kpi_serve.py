@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,3 +73,43 @@ def test_published_files_are_served_together(endpoint: str, textfile_dir: Path) 
     assert found[
         ("sharpe_ratio_last", (("strategy", "ma"), ("symbol", "XAUUSD")))
     ] == pytest.approx(-2.8284271247)
+
+
+@pytest.fixture
+def serve_command(textfile_dir: Path) -> Iterator[str]:
+    """``mt5dash publish serve`` running as its own process; its /metrics URL."""
+    script = Path(sys.executable).with_name("mt5dash")
+    if not script.exists():
+        pytest.skip("the mt5dash command is not installed (pip install -e .)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [str(script), "publish", "serve", "--port", str(port), "--addr",
+         "127.0.0.1", "--textfile-dir", str(textfile_dir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        yield f"http://127.0.0.1:{port}/metrics"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_command_serves_what_was_published(
+    serve_command: str, textfile_dir: Path
+) -> None:
+    publish_sharpe(textfile_dir, "ma", "EURUSD", [0.01, 0.03], periods_per_year=4)
+
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            found = scrape(serve_command)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    key = ("sharpe_ratio_last", (("strategy", "ma"), ("symbol", "EURUSD")))
+    assert found[key] == pytest.approx(2.8284271247)
