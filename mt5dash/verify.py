@@ -70,7 +70,7 @@ def verify(
     grafana: ClientConfig,
     options: VerifyOptions,
     *,
-    command_runner: CommandRunner = run_command,
+    command_runner: CommandRunner | None = None,
 ) -> dict[str, Any]:
     """Probe Grafana, Prometheus, the DingTalk contact point, the KPI
     dashboard and the Actions runner; the acceptance report.
@@ -84,7 +84,7 @@ def verify(
     report: dict[str, Any] = {}
     problems: list[str] = []
     probes = [
-        ("runner", lambda: _runner(options, command_runner)),
+        ("runner", lambda: _runner(options, command_runner or run_command)),
         ("grafana", lambda: _grafana(grafana, options)),
         ("prometheus", lambda: _prometheus(options)),
         ("dingtalk_alert", lambda: _dingtalk(grafana, options)),

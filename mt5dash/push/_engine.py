@@ -136,8 +136,7 @@ def resolve_state(
     people = [ctx.resolve(u, f"user {u.get('login')!r}", problems) for u in state.users]
     if problems:
         raise ConfigError(
-            "secrets missing, nothing was pushed:\n"
-            + "\n".join(f"  {p}" for p in problems)
+            "cannot push, nothing was sent:\n" + "\n".join(f"  {p}" for p in problems)
         )
     return dataclasses.replace(
         state, datasources=sources, contact_points=points, users=people

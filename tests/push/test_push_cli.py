@@ -254,7 +254,7 @@ def test_missing_secret_stops_before_any_request(
 
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: secrets missing, nothing was pushed:\n"
+        "error: cannot push, nothing was sent:\n"
         "  contact point 'mt5-dingtalk'.settings.url: environment variable "
         "DINGTALK_URL is not set\n"
     )

@@ -1,0 +1,165 @@
+"""``mt5dash.push.push`` on alerting resources, prune and provenance."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from mt5dash.errors import PushError
+from mt5dash.push import ClientConfig, push
+
+
+def outcomes(report: Any) -> dict[tuple[str, str], str]:
+    return {(r.kind, r.name): r.outcome for r in report.results}
+
+
+def test_full_hub_converges_and_second_push_is_all_unchanged(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    first = push(state, config)
+    second = push(state, config)
+
+    assert first.counts == {"created": 8, "updated": 1}
+    assert second.counts == {"unchanged": 9}
+    assert second.writes == 0
+
+
+def test_redacted_contact_point_secret_makes_no_diff(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    push(state, config)
+    live = grafana.api().alertingprovisioning.get_contactpoints(name="mt5-dingtalk")
+
+    again = push(state, config, dry_run=True)
+
+    assert live[0]["settings"]["url"] == "[REDACTED]"
+    assert outcomes(again)[("contact point", "mt5-dingtalk")] == "unchanged"
+
+
+def test_alerting_resources_are_locked_unless_editable(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    push(state, config)
+    api = grafana.api().alertingprovisioning
+
+    assert api.get_contactpoints(name="mt5-dingtalk")[0]["provenance"] == "api"
+    assert api.get_alertrule("mt5-terminal-down")["provenance"] == "api"
+
+
+def test_editable_leaves_alerting_resources_unlocked(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    push(state, config, editable=True)
+    api = grafana.api().alertingprovisioning
+
+    point = api.get_contactpoints(name="mt5-dingtalk")[0]
+    assert point.get("provenance", "") == ""
+    assert api.get_alertrule("mt5-terminal-down").get("provenance", "") == ""
+
+
+def test_unchanged_rule_group_is_not_rewritten(fake_grafana: Any, state: Any) -> None:
+    config = ClientConfig(
+        url=fake_grafana.url,
+        user=fake_grafana.admin_user,
+        password=fake_grafana.admin_password,
+    )
+    push(state, config)
+    before = len(fake_grafana.writes())
+    state.rule_groups[0].rules[1]["labels"] = {"severity": "warning"}
+
+    report = push(state, config)
+
+    assert outcomes(report)[("rule group", "mt5-hub/mt5-health")] == "updated"
+    assert [str(c) for c in report.results[-1].changes] == [
+        'rules[1].labels.severity: "critical" -> "warning"'
+    ]
+    assert fake_grafana.writes()[before:] == [
+        ("PUT", "/api/v1/provisioning/folder/mt5-hub/rule-groups/mt5-health", 200)
+    ]
+
+
+def test_rule_edited_in_grafana_is_drifted_until_forced(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    push(state, config)
+    api = grafana.api().alertingprovisioning
+    rule = api.get_alertrule("mt5-terminal-down")
+    rule["for"] = "10m"
+    api.update_alertrule("mt5-terminal-down", rule)
+
+    with pytest.raises(PushError) as refused:
+        push(state, config)
+    forced = push(state, config, force=True)
+
+    result = next(r for r in refused.value.report.results if r.kind == "rule group")
+    assert result.outcome == "drifted"
+    assert result.message == (
+        "rule 'MT5 terminal down' was changed in Grafana since mt5dash pushed it; "
+        "--force overwrites it"
+    )
+    assert [str(c) for c in result.changes] == ['rules[0].for: "10m" -> "5m"']
+    assert outcomes(forced)[("rule group", "mt5-hub/mt5-health")] == "updated"
+    assert api.get_alertrule("mt5-terminal-down")["for"] == "5m"
+
+
+def test_prune_removes_only_what_mt5dash_pushed(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    push(state, config)
+    foreign = {"uid": "hand-made", "title": "Hand made", "tags": ["mt5"]}
+    grafana.api().dashboard.update_dashboard(
+        {"dashboard": foreign, "folderUid": "mt5-hub"}
+    )
+    smaller = copy.deepcopy(state)
+    smaller.dashboards = smaller.dashboards[:1]
+    smaller.rule_groups = []
+
+    planned = push(smaller, config, prune=True, dry_run=True)
+    report = push(smaller, config, prune=True)
+
+    assert outcomes(planned)[("dashboard", "mt5-kpi")] == "to delete"
+    assert outcomes(report)[("dashboard", "mt5-kpi")] == "deleted"
+    assert outcomes(report)[("rule group", "mt5-hub/mt5-health")] == "deleted"
+    assert ("dashboard", "hand-made") not in outcomes(report)
+    api = grafana.api()
+    assert api.dashboard.get_dashboard("hand-made")["dashboard"]["title"] == "Hand made"
+    assert api.alertingprovisioning.get_alertrules_all() == []
+
+
+def test_target_datasource_url_replaces_the_declared_one(
+    fake_grafana: Any, state: Any
+) -> None:
+    config = ClientConfig(
+        url=fake_grafana.url,
+        user=fake_grafana.admin_user,
+        password=fake_grafana.admin_password,
+        datasource_urls={"prom-main": "http://10.0.0.5:9090"},
+    )
+
+    push(state, config)
+
+    assert fake_grafana.datasources["prom-main"]["url"] == "http://10.0.0.5:9090"
+
+
+def test_unknown_datasource_in_target_is_a_config_error(
+    fake_grafana: Any, state: Any
+) -> None:
+    from mt5dash.errors import ConfigError
+
+    config = ClientConfig(
+        url=fake_grafana.url,
+        token="t",
+        datasource_urls={"loki": "http://loki:3100"},
+    )
+
+    with pytest.raises(ConfigError) as error:
+        push(state, config)
+
+    assert str(error.value) == (
+        "cannot push, nothing was sent:\n"
+        "  target datasource_urls: datasource 'loki' is not declared "
+        "(declared: prom-main)"
+    )
+    assert fake_grafana.requests == []
