@@ -190,3 +190,16 @@ def test_same_title_in_folder_depends_on_version(raw_call, version, status):
         raw_call(fake.url, "POST", RULES, admin, rule("f", "a", title="Same"))
         second = raw_call(fake.url, "POST", RULES, admin, rule("f", "b", title="Same"))
         assert second[0] == status
+
+
+def test_group_put_without_provenance_applies_to_every_rule(fake_grafana, fake_http):
+    fake_http("POST", "/api/folders", {"uid": "f", "title": "F"})
+    group = {
+        "title": "svc",
+        "folderUid": "f",
+        "interval": 60,
+        "rules": [rule("f", "r1"), rule("f", "r2")],
+    }
+    fake_http("PUT", group_path("f"), group, headers={"X-Disable-Provenance": "1"})
+    provenances = {r["uid"]: r["provenance"] for r in fake_grafana.alert_rules.values()}
+    assert provenances == {"r1": "", "r2": ""}

@@ -88,3 +88,18 @@ def admin_api(fake):
     return GrafanaApi.from_url(
         fake.url, credential=(fake.admin_user, fake.admin_password)
     )
+
+
+def test_concurrent_saves_each_get_their_own_version(fake_grafana, fake_http):
+    from concurrent.futures import ThreadPoolExecutor
+
+    fake_http("POST", "/api/dashboards/db", {"dashboard": {"uid": "d", "title": "D"}})
+
+    def save(_):
+        model = {"uid": "d", "title": "D"}
+        body = {"dashboard": model, "overwrite": True}
+        return fake_http("POST", "/api/dashboards/db", body)[1]["version"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        versions = sorted(pool.map(save, range(16)))
+    assert versions == list(range(2, 18))

@@ -221,3 +221,25 @@ def test_mute_timing_used_by_a_policy_cannot_be_deleted(fake_http):
     }
     fake_http("PUT", f"{BASE}/policies", tree)
     assert fake_http("DELETE", f"{BASE}/mute-timings/nights")[0] == 409
+
+
+def test_provisioned_contact_point_cannot_go_to_provenance_none(fake_http):
+    fake_http("POST", POINTS, slack("cp1"))
+    status, body = fake_http(
+        "PUT", f"{POINTS}/cp1", slack("cp1"), headers={"X-Disable-Provenance": "true"}
+    )
+    assert status == 403
+    assert body["messageId"] == "alerting.notifications.invalidProvenance"
+    assert body["message"].startswith(
+        "Resource with provenance status 'api' cannot be managed via API that "
+        "handles resources with provenance status 'none'"
+    )
+
+
+def test_contact_point_without_provenance_can_become_provisioned(
+    fake_grafana, fake_http
+):
+    fake_http("POST", POINTS, slack("cp1"), headers={"X-Disable-Provenance": "true"})
+    assert fake_grafana.contact_points["cp1"]["provenance"] == ""
+    assert fake_http("PUT", f"{POINTS}/cp1", slack("cp1"))[0] == 202
+    assert fake_grafana.contact_points["cp1"]["provenance"] == "api"
