@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from mt5dash.lint.findings import Finding, Severity
-from mt5dash.lint.readers import ALERTING, DATASOURCES, Document, read
+from mt5dash.lint.readers import ALERTING, DATASOURCES, Document, as_list, read
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class LintContext:
         """Provisioned datasources by uid and by name; empty when none is known."""
         found: dict[str, dict[str, Any]] = {}
         for doc in self.of_kind(DATASOURCES):
-            for ds in doc.data.get("datasources") or []:
+            for ds in as_list(doc.data.get("datasources")):
                 if not isinstance(ds, dict):
                     continue
                 for key in (ds.get("uid"), ds.get("name")):
@@ -140,7 +140,7 @@ class LintContext:
                 if isinstance(points.get("name"), str):
                     names.add(points["name"])
                 continue
-            for point in points or []:
+            for point in as_list(points):
                 if isinstance(point, dict) and point.get("name"):
                     names.add(str(point["name"]))
         return names
@@ -150,7 +150,7 @@ class LintContext:
         """Notification templates by name, as provisioned."""
         found: dict[str, str] = {}
         for doc in self.of_kind(ALERTING):
-            for template in doc.data.get("templates") or []:
+            for template in as_list(doc.data.get("templates")):
                 if isinstance(template, dict) and template.get("name"):
                     found[str(template["name"])] = str(template.get("template") or "")
         return found

@@ -32,6 +32,7 @@ from mt5dash.lint.readers import (
     DASHBOARD,
     PROMETHEUS_RULES,
     Document,
+    as_list,
     join,
 )
 
@@ -220,7 +221,7 @@ def _variable_expression(
 def _alerting_expressions(ctx: LintContext) -> Iterator[Expression]:
     for doc in ctx.of_kind(ALERTING):
         for group, rule_, at in alert_rules(doc):
-            for i, query in enumerate(rule_.get("data") or []):
+            for i, query in enumerate(as_list(rule_.get("data"))):
                 if not isinstance(query, dict):
                     continue
                 uid = query.get("datasourceUid")
@@ -244,20 +245,20 @@ def alert_rules(
     doc: Document,
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
     """Each Grafana alert rule of an alerting file: group, rule, pointer."""
-    for g, group in enumerate(doc.data.get("groups") or []):
+    for g, group in enumerate(as_list(doc.data.get("groups"))):
         if not isinstance(group, dict):
             continue
-        for r, rule_ in enumerate(group.get("rules") or []):
+        for r, rule_ in enumerate(as_list(group.get("rules"))):
             if isinstance(rule_, dict):
                 yield group, rule_, join("", "groups", g, "rules", r)
 
 
 def _rule_file_expressions(ctx: LintContext) -> Iterator[Expression]:
     for doc in ctx.of_kind(PROMETHEUS_RULES):
-        for g, group in enumerate(doc.data.get("groups") or []):
+        for g, group in enumerate(as_list(doc.data.get("groups"))):
             if not isinstance(group, dict):
                 continue
-            for r, rule_ in enumerate(group.get("rules") or []):
+            for r, rule_ in enumerate(as_list(group.get("rules"))):
                 if not isinstance(rule_, dict) or not isinstance(
                     rule_.get("expr"), str
                 ):

@@ -45,6 +45,16 @@ _ALERTING_KEYS = {
 _DASHBOARD_KEYS = {"panels", "rows", "schemaVersion", "templating"}
 
 
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a list, else an empty list (malformed input)."""
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a mapping, else an empty one (malformed input)."""
+    return value if isinstance(value, dict) else {}
+
+
 def escape(token: object) -> str:
     """One JSON pointer token (RFC 6901)."""
     return str(token).replace("~", "~0").replace("/", "~1")
@@ -177,7 +187,7 @@ def _classify(
     elif kind == "ConfigMap":
         yield doc("configmap", data)
     elif kind == "PrometheusRule":
-        yield doc(PROMETHEUS_RULES, data.get("spec") or {}, "/spec")
+        yield doc(PROMETHEUS_RULES, as_dict(data.get("spec")), "/spec")
     elif isinstance(data.get("dashboard"), dict) and "panels" not in data:
         yield doc(DASHBOARD, data["dashboard"], "/dashboard", wrapped=True, raw=data)
     elif "notifiers" in data or "delete_notifiers" in data:
@@ -207,7 +217,7 @@ def _is_grafana_groups(groups: Any) -> bool:
             continue
         if "folder" in group:
             return True
-        for rule in group.get("rules") or []:
+        for rule in as_list(group.get("rules")):
             if isinstance(rule, dict) and ("data" in rule or "condition" in rule):
                 return True
     return False
@@ -217,7 +227,7 @@ def _configmap_dashboards(cm: Document) -> tuple[list[Document], list[Finding]]:
     """The dashboards a ConfigMap carries as ``*.json`` strings."""
     docs: list[Document] = []
     findings: list[Finding] = []
-    for key, value in sorted((cm.data.get("data") or {}).items()):
+    for key, value in sorted(as_dict(cm.data.get("data")).items()):
         if not (isinstance(value, str) and key.endswith(".json")):
             continue
         at = join(cm.pointer, "data", key)

@@ -451,6 +451,55 @@ CASES = [
         [],
     ),
     (
+        "other-datasource-types",
+        "InfluxDB, Elasticsearch and TestData queries are not parsed as PromQL",
+        {
+            "d.json": dashboard(
+                *[
+                    panel(i + 1, kind)
+                    | {
+                        "datasource": {"type": kind, "uid": kind},
+                        "targets": [{"refId": "A", "expr": "SELECT mean(x) FROM y"}],
+                        "gridPos": {"x": 0, "y": 8 * i, "w": 12, "h": 8},
+                    }
+                    for i, kind in enumerate(
+                        ["influxdb", "elasticsearch", "grafana-testdata-datasource"]
+                    )
+                ]
+            )
+        },
+        {},
+        [],
+        [],
+    ),
+    (
+        "rule-to-unknown-contact-point",
+        "an alert rule's notification settings name a missing contact point",
+        {
+            "alerting/rules.yaml": grafana_rules().replace(
+                "        condition: B\n",
+                "        condition: B\n"
+                "        notification_settings: {receiver: mt5-pager}\n",
+            )
+        },
+        {},
+        [("alerting/rules.yaml", "11", "error", "alerting/unknown-contact-point")],
+        ["alert rule 'hub-equity' (group 'hub') sends to contact point 'mt5-pager'"],
+    ),
+    (
+        "alert-query-variables",
+        "alert queries know Grafana's globals only, not dashboard variables",
+        {
+            "alerting/rules.yaml": grafana_rules().replace(
+                "expr: 'mt5_equity'",
+                "expr: 'rate(x_total[$__rate_interval]) > $limit'",
+            )
+        },
+        {},
+        [("alerting/rules.yaml", "15", "error", "promql/syntax")],
+        ["alert rule 'hub-equity' (group 'hub'), query A: query does not parse"],
+    ),
+    (
         "syntax-error",
         "an unclosed parenthesis",
         {"d.json": with_expr("sum(rate(mt5_orders_total[5m])")},

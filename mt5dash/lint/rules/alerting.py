@@ -9,7 +9,7 @@ from mt5dash.lint.durations import parse_duration
 from mt5dash.lint.engine import Hit, LintContext, rule
 from mt5dash.lint.findings import Severity
 from mt5dash.lint.queries import alert_rules
-from mt5dash.lint.readers import ALERTING, join
+from mt5dash.lint.readers import ALERTING, as_list, join
 
 SCHEDULER_INTERVAL = 10  # seconds; [unified_alerting] base interval
 _EXPRESSION_UIDS = {"__expr__", "-100"}
@@ -27,7 +27,9 @@ def unknown_condition(ctx: LintContext) -> Iterator[Hit]:
             if rule_.get("record"):
                 continue
             refs = [
-                q.get("refId") for q in rule_.get("data") or [] if isinstance(q, dict)
+                q.get("refId")
+                for q in as_list(rule_.get("data"))
+                if isinstance(q, dict)
             ]
             condition = rule_.get("condition")
             if condition in refs:
@@ -46,7 +48,7 @@ def unknown_condition(ctx: LintContext) -> Iterator[Hit]:
 def missing_relative_time(ctx: LintContext) -> Iterator[Hit]:
     for doc in ctx.of_kind(ALERTING):
         for group, rule_, at in alert_rules(doc):
-            for i, query in enumerate(rule_.get("data") or []):
+            for i, query in enumerate(as_list(rule_.get("data"))):
                 if not isinstance(query, dict):
                     continue
                 if query.get("datasourceUid") in _EXPRESSION_UIDS:
@@ -75,7 +77,7 @@ def missing_relative_time(ctx: LintContext) -> Iterator[Hit]:
 @rule("alerting/group-interval", Severity.ERROR, "group interval not a multiple of 10s")
 def group_interval(ctx: LintContext) -> Iterator[Hit]:
     for doc in ctx.of_kind(ALERTING):
-        for g, group in enumerate(doc.data.get("groups") or []):
+        for g, group in enumerate(as_list(doc.data.get("groups"))):
             if not isinstance(group, dict):
                 continue
             value = group.get("interval")
@@ -102,7 +104,7 @@ def _routes(
     policy: dict[str, Any], pointer: str
 ) -> Iterator[tuple[dict[str, Any], str]]:
     yield policy, pointer
-    for i, child in enumerate(policy.get("routes") or []):
+    for i, child in enumerate(as_list(policy.get("routes"))):
         if isinstance(child, dict):
             yield from _routes(child, join(pointer, "routes", i))
 
@@ -116,12 +118,12 @@ def unknown_contact_point(ctx: LintContext) -> Iterator[Hit]:
     known = ctx.contact_points
     listed = ", ".join(sorted(known))
     for doc in ctx.of_kind(ALERTING):
-        for p, policy in enumerate(doc.data.get("policies") or []):
+        for p, policy in enumerate(as_list(doc.data.get("policies"))):
             if not isinstance(policy, dict):
                 continue
             for route, at in _routes(policy, join("", "policies", p)):
                 receiver = route.get("receiver")
-                if receiver is not None and receiver not in known:
+                if receiver is not None and str(receiver) not in known:
                     yield Hit(
                         doc,
                         join(at, "receiver"),
@@ -132,7 +134,7 @@ def unknown_contact_point(ctx: LintContext) -> Iterator[Hit]:
         for group, rule_, at in alert_rules(doc):
             settings = rule_.get("notification_settings")
             receiver = settings.get("receiver") if isinstance(settings, dict) else None
-            if receiver is not None and receiver not in known:
+            if receiver is not None and str(receiver) not in known:
                 yield Hit(
                     doc,
                     join(at, "notification_settings", "receiver"),

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from mt5dash.lint.engine import Hit, LintContext, rule
 from mt5dash.lint.findings import Severity
-from mt5dash.lint.readers import ALERTING, join
+from mt5dash.lint.readers import ALERTING, as_dict, as_list, join
 
 # Grafana's defaults when a DingDing contact point sets no title or message
 # (grafana/alerting receivers/dinding).
@@ -63,12 +63,12 @@ def dingtalk_keyword(ctx: LintContext) -> Iterator[Hit]:
         for c, point in enumerate(points if isinstance(points, list) else []):
             if not isinstance(point, dict):
                 continue
-            for r, receiver in enumerate(point.get("receivers") or []):
+            for r, receiver in enumerate(as_list(point.get("receivers"))):
                 if not isinstance(receiver, dict):
                     continue
                 if receiver.get("type") not in ("dingding", "dingtalk"):
                     continue
-                settings = receiver.get("settings") or {}
+                settings = as_dict(receiver.get("settings"))
                 title = str(settings.get("title") or DEFAULT_TITLE)
                 message = str(settings.get("message") or DEFAULT_MESSAGE)
                 shown = expand(title, bodies) + expand(message, bodies)

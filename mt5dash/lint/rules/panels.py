@@ -14,7 +14,7 @@ from mt5dash.lint.dashboards import (
 )
 from mt5dash.lint.engine import Hit, LintContext, rule
 from mt5dash.lint.findings import Severity
-from mt5dash.lint.readers import DASHBOARD, Document, join
+from mt5dash.lint.readers import DASHBOARD, Document, as_list, join
 
 GRID_COLUMNS = 24
 # Grafana fills a gridPos key that is absent (not one that is null) with these.
@@ -180,7 +180,7 @@ def repeat_unknown_variable(ctx: LintContext) -> Iterator[Hit]:
     for doc in ctx.of_kind(DASHBOARD):
         declared = variable_names(doc.data)
         repeated = [(ref.panel, ref.pointer) for ref in iter_panels(doc.data)]
-        for i, row in enumerate(doc.data.get("rows") or []):
+        for i, row in enumerate(as_list(doc.data.get("rows"))):
             if isinstance(row, dict):
                 repeated.append((row, join("", "rows", i)))
         for panel, pointer in repeated:

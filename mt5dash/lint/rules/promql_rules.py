@@ -22,7 +22,7 @@ from mt5dash.lint.queries import (
     expressions,
     parsed,
 )
-from mt5dash.lint.readers import DASHBOARD
+from mt5dash.lint.readers import DASHBOARD, as_dict, as_list
 
 # Functions whose result needs at least two samples in the window.
 RANGE_FUNCTIONS = {"rate", "irate", "increase", "delta", "idelta", "deriv"}
@@ -194,18 +194,18 @@ def _bucket_unit(node: Any) -> str | None:
 
 
 def _has_unit(panel: dict[str, Any]) -> bool:
-    field_config = panel.get("fieldConfig") or {}
-    if (field_config.get("defaults") or {}).get("unit"):
+    field_config = as_dict(panel.get("fieldConfig"))
+    if as_dict(field_config.get("defaults")).get("unit"):
         return True
-    for override in field_config.get("overrides") or []:
+    for override in as_list(field_config.get("overrides")):
         for prop in (
-            override.get("properties") or [] if isinstance(override, dict) else []
+            as_list(override.get("properties")) if isinstance(override, dict) else []
         ):
             if isinstance(prop, dict) and prop.get("id") == "unit":
                 return True
     if panel.get("format") not in (None, "", "none", "short"):
         return True
-    axes = panel.get("yaxes") or []
+    axes = as_list(panel.get("yaxes"))
     return (
         bool(axes)
         and isinstance(axes[0], dict)
