@@ -86,7 +86,15 @@ policy = NotificationPolicy(
             matchers=["kpi = data_freshness"],
             mute_timings=["weekends"],
         ),
-        Route(receiver="mt5-dingtalk", matchers=["severity = critical"], repeat_interval="1h"),
-        Route(receiver="mt5-slack", matchers=["severity = warning"], mute_timings=["weekends"]),
+        Route(
+            receiver="mt5-dingtalk",
+            matchers=["severity = critical"],
+            repeat_interval="1h",
+        ),
+        Route(
+            receiver="mt5-slack",
+            matchers=["severity = warning"],
+            mute_timings=["weekends"],
+        ),
     ],
 )

@@ -36,7 +36,9 @@ host = Dashboard(
             title="Compute",
             panels=[
                 timeseries("CPU used", CPU, unit="percent", legend="{{instance}}"),
-                timeseries("Memory used", MEMORY, unit="percent", legend="{{instance}}"),
+                timeseries(
+                    "Memory used", MEMORY, unit="percent", legend="{{instance}}"
+                ),
                 timeseries("Load (5 min)", LOAD, legend="{{instance}}"),
             ],
         ),

@@ -22,7 +22,7 @@ traders = Team(name="traders", email="traders@mt5-hub.example")
 operators = Team(name="operators", email="ops@mt5-hub.example")
 
 KPI_FOLDER = Folder(
-    uid="mt5-kpi",
+    uid="mt5-kpi-folder",
     title="MT5 Hub",
     permissions=[
         Permission(team="traders", permission="View"),
@@ -30,12 +30,12 @@ KPI_FOLDER = Folder(
     ],
 )
 HOST_FOLDER = Folder(
-    uid="mt5-host",
+    uid="mt5-host-folder",
     title="MT5 Host",
     permissions=[Permission(team="operators", permission="Edit")],
 )
 JOBS_FOLDER = Folder(
-    uid="mt5-jobs",
+    uid="mt5-jobs-folder",
     title="MT5 Scheduled Jobs",
     permissions=[Permission(team="operators", permission="Edit")],
 )

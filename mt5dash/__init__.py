@@ -10,7 +10,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mt5dash.build import BuildResult, build, build_state, load_project, render_files
+    from mt5dash.build import (
+        BuildResult,
+        build,
+        build_state,
+        load_project,
+        render_files,
+    )
     from mt5dash.desired import DesiredState
     from mt5dash.errors import (
         CompileError,

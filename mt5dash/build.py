@@ -33,7 +33,9 @@ class BuildResult:
     changed: list[str]
 
 
-def load_project(project: Path | str = ".", settings: Settings | None = None) -> Declarations:
+def load_project(
+    project: Path | str = ".", settings: Settings | None = None
+) -> Declarations:
     """Load the declarations of the project rooted at ``project``."""
     root = Path(project)
     return load(root, settings or load_settings(root))
@@ -50,12 +52,16 @@ def compile_declarations(declared: Declarations) -> DesiredState:
     return state
 
 
-def build_state(project: Path | str = ".", settings: Settings | None = None) -> DesiredState:
+def build_state(
+    project: Path | str = ".", settings: Settings | None = None
+) -> DesiredState:
     """What Grafana should hold according to the project's declarations."""
     return compile_declarations(load_project(project, settings))
 
 
-def render_files(project: Path | str = ".", settings: Settings | None = None) -> dict[str, bytes]:
+def render_files(
+    project: Path | str = ".", settings: Settings | None = None
+) -> dict[str, bytes]:
     """The provisioning tree in memory, by path relative to the output folder."""
     declared = load_project(project, settings)
     return _render(declared, compile_declarations(declared))
@@ -82,7 +88,11 @@ def build(
     settings = load_settings(root)
     target = Path(out) if out is not None else root / settings.out
     declared = load(root, settings)
-    log.info("loaded %d dashboard(s), %d rule group(s)", len(declared.dashboards), len(declared.rule_groups))
+    log.info(
+        "loaded %d dashboard(s), %d rule group(s)",
+        len(declared.dashboards),
+        len(declared.rule_groups),
+    )
     files = _render(declared, compile_declarations(declared))
     changed = stale_files(target, files)
     if check:

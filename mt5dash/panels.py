@@ -85,7 +85,11 @@ def gauge(
         extraJson={
             "fieldConfig": {"defaults": {"calcs": None, "values": None}},
             "options": {
-                "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+                "reduceOptions": {
+                    "calcs": ["lastNotNull"],
+                    "fields": "",
+                    "values": False,
+                },
                 "showThresholdLabels": False,
                 "showThresholdMarkers": True,
             },
@@ -106,20 +110,15 @@ def timeseries(
 ) -> g.TimeSeries:
     """Lines over time; ``show_thresholds`` draws the threshold steps as lines."""
     exprs = [expr] if isinstance(expr, str) else list(expr)
-    panel = g.TimeSeries(
+    return g.TimeSeries(
         title=title,
         description=description,
         targets=_targets(exprs, legend, instant=False),
         unit=unit,
         thresholdsStyleMode="line" if show_thresholds else "off",
+        thresholds=_steps(thresholds),
         gridPos=_size(size),
     )
-    return _with_steps(panel, thresholds)
-
-
-def _with_steps(panel: g.Panel, steps: Steps) -> g.Panel:
-    extra = {"fieldConfig": {"defaults": {"thresholds": {"steps": _steps(steps)}}}}
-    return attr.evolve(panel, extraJson=extra)
 
 
 def table(
@@ -137,19 +136,17 @@ def table(
     targets = [
         attr.evolve(t, format="table") for t in _targets(exprs, legend, instant=True)
     ]
-    panel = g.Table(
+    return g.Table(
         title=title,
         description=description,
         targets=targets,
         unit=unit,
         gridPos=_size(size),
         transformations=[{"id": "merge", "options": {}}],
+        thresholds=_steps(thresholds),
     )
-    return _with_steps(panel, thresholds)
 
 
-def text(
-    title: str, content: str, *, size: tuple[int, int] | None = None
-) -> g.Text:
+def text(title: str, content: str, *, size: tuple[int, int] | None = None) -> g.Text:
     """Markdown text, e.g. a runbook beside the panels it explains."""
     return g.Text(title=title, content=content, mode="markdown", gridPos=_size(size))

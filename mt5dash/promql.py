@@ -145,7 +145,7 @@ def metric_names(node: Any) -> list[str]:
     """The metric names selected anywhere in a parsed expression, in order."""
     names: list[str] = []
     for n in walk(node):
-        if isinstance(n, promql_parser.VectorSelector) and n.name:
-            if n.name not in names:
-                names.append(n.name)
+        selected = isinstance(n, promql_parser.VectorSelector) and n.name
+        if selected and n.name not in names:
+            names.append(n.name)
     return names

@@ -8,24 +8,20 @@ panel links) run in the compilers instead.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from mt5dash import promql
 from mt5dash.compile.alerting import routed_receivers, used_mute_timings
 from mt5dash.compile.context import BUILTIN_DATASOURCE_UIDS, Context
+from mt5dash.compile.dashboards import variable_values
 from mt5dash.loader import Declarations
 from mt5dash.model import (
     AlertRule,
-    CustomVariable,
-    Dashboard,
     Declaration,
     DingTalk,
-    IntervalVariable,
     Query,
     Reduce,
-    Row,
     Slack,
     ThresholdExpression,
     Webhook,
@@ -102,9 +98,33 @@ def _duplicates(
         k = key(obj)
         if k in seen:
             file, line = ctx.declared.where(seen[k])
-            ctx.report(obj, kind(obj), field_path, f"{what(obj)} is also declared at {file}:{line}")
+            ctx.report(
+                obj,
+                kind(obj),
+                field_path,
+                f"{what(obj)} is also declared at {file}:{line}",
+            )
         else:
             seen[k] = obj
+
+
+def check_folder_dashboard_uids(ctx: Context) -> None:
+    """No dashboard shares its uid with a folder.
+
+    Grafana stores folders as dashboards, so both kinds share one set of uids.
+    """
+    folders = {f.uid: f for f in ctx.declared.folders}
+    for dash in ctx.declared.dashboards:
+        folder = folders.get(dash.uid)
+        if folder is not None:
+            file, line = ctx.declared.where(folder)
+            ctx.report(
+                dash,
+                f"dashboard {dash.title!r}",
+                "uid",
+                f"uid {dash.uid!r} is also the uid of folder {folder.title!r} at "
+                f"{file}:{line}; Grafana keeps folder and dashboard uids in one set",
+            )
 
 
 def check_names(ctx: Context) -> None:
@@ -118,15 +138,69 @@ def check_names(ctx: Context) -> None:
         "title",
         lambda x: f"title {x.title!r} in folder {x.folder or 'General'!r}",
     )
-    _duplicates(ctx, d.datasources, lambda x: x.name, lambda x: f"datasource {x.uid!r}", "name", lambda x: f"datasource name {x.name!r}")
-    _duplicates(ctx, d.contact_points, lambda x: x.name, lambda x: f"contact point {x.name!r}", "name", lambda x: f"contact point {x.name!r}")
-    _duplicates(ctx, d.templates, lambda x: x.name, lambda x: f"template {x.name!r}", "name", lambda x: f"template {x.name!r}")
-    _duplicates(ctx, d.mute_timings, lambda x: x.name, lambda x: f"mute timing {x.name!r}", "name", lambda x: f"mute timing {x.name!r}")
-    _duplicates(ctx, d.teams, lambda x: x.name, lambda x: f"team {x.name!r}", "name", lambda x: f"team {x.name!r}")
-    _duplicates(ctx, d.users, lambda x: x.login, lambda x: f"user {x.login!r}", "login", lambda x: f"user {x.login!r}")
-    _duplicates(ctx, d.rule_groups, lambda x: (x.folder, x.name), lambda x: f"rule group {x.name!r}", "name", lambda x: f"rule group {x.name!r} in folder {x.folder!r}")
+    _duplicates(
+        ctx,
+        d.datasources,
+        lambda x: x.name,
+        lambda x: f"datasource {x.uid!r}",
+        "name",
+        lambda x: f"datasource name {x.name!r}",
+    )
+    _duplicates(
+        ctx,
+        d.contact_points,
+        lambda x: x.name,
+        lambda x: f"contact point {x.name!r}",
+        "name",
+        lambda x: f"contact point {x.name!r}",
+    )
+    _duplicates(
+        ctx,
+        d.templates,
+        lambda x: x.name,
+        lambda x: f"template {x.name!r}",
+        "name",
+        lambda x: f"template {x.name!r}",
+    )
+    _duplicates(
+        ctx,
+        d.mute_timings,
+        lambda x: x.name,
+        lambda x: f"mute timing {x.name!r}",
+        "name",
+        lambda x: f"mute timing {x.name!r}",
+    )
+    _duplicates(
+        ctx,
+        d.teams,
+        lambda x: x.name,
+        lambda x: f"team {x.name!r}",
+        "name",
+        lambda x: f"team {x.name!r}",
+    )
+    _duplicates(
+        ctx,
+        d.users,
+        lambda x: x.login,
+        lambda x: f"user {x.login!r}",
+        "login",
+        lambda x: f"user {x.login!r}",
+    )
+    _duplicates(
+        ctx,
+        d.rule_groups,
+        lambda x: (x.folder, x.name),
+        lambda x: f"rule group {x.name!r}",
+        "name",
+        lambda x: f"rule group {x.name!r} in folder {x.folder!r}",
+    )
     for policy in d.policies[1:]:
-        ctx.report(policy, "notification policy", "", "only one notification policy tree may be declared")
+        ctx.report(
+            policy,
+            "notification policy",
+            "",
+            "only one notification policy tree may be declared",
+        )
 
 
 def check_datasources(ctx: Context) -> None:
@@ -152,24 +226,49 @@ def check_folders(ctx: Context) -> None:
     allowed = ", ".join(sorted(folders)) or "none declared"
     for dash in d.dashboards:
         if dash.folder is not None and dash.folder not in folders:
-            ctx.report(dash, f"dashboard {dash.uid!r}", "folder", f"folder uid {dash.folder!r} is not declared; declared: {allowed}")
+            ctx.report(
+                dash,
+                f"dashboard {dash.uid!r}",
+                "folder",
+                f"folder uid {dash.folder!r} is not declared; declared: {allowed}",
+            )
     for group in d.rule_groups:
         if group.folder not in folders:
-            ctx.report(group, f"rule group {group.name!r}", "folder", f"folder uid {group.folder!r} is not declared; declared: {allowed}")
+            ctx.report(
+                group,
+                f"rule group {group.name!r}",
+                "folder",
+                f"folder uid {group.folder!r} is not declared; declared: {allowed}",
+            )
     for folder in d.folders:
         for i, p in enumerate(folder.permissions):
             if p.team is not None and p.team not in teams:
-                ctx.report(folder, f"folder {folder.uid!r}", f"permissions[{i}].team", f"team {p.team!r} is not declared")
+                ctx.report(
+                    folder,
+                    f"folder {folder.uid!r}",
+                    f"permissions[{i}].team",
+                    f"team {p.team!r} is not declared",
+                )
             if p.user is not None and p.user not in users:
-                ctx.report(folder, f"folder {folder.uid!r}", f"permissions[{i}].user", f"user {p.user!r} is not declared")
+                ctx.report(
+                    folder,
+                    f"folder {folder.uid!r}",
+                    f"permissions[{i}].user",
+                    f"user {p.user!r} is not declared",
+                )
     for team in d.teams:
         for member in team.members:
             if member not in users:
-                ctx.report(team, f"team {team.name!r}", "members", f"user {member!r} is not declared")
+                ctx.report(
+                    team,
+                    f"team {team.name!r}",
+                    "members",
+                    f"user {member!r} is not declared",
+                )
 
 
 def check_intervals(ctx: Context) -> None:
-    """Rule group intervals are positive multiples of 10 s (Grafana's scheduler tick)."""
+    """Rule group intervals are positive multiples of 10 s, the scheduler's tick."""
     for group in ctx.declared.rule_groups:
         kind = f"rule group {group.name!r}"
         try:
@@ -178,13 +277,24 @@ def check_intervals(ctx: Context) -> None:
             ctx.report(group, kind, "interval", str(exc))
             continue
         if seconds <= 0 or seconds % 10:
-            ctx.report(group, kind, "interval", f"interval {group.interval!r} is not a multiple of 10s; Grafana evaluates rules every 10s, so use e.g. 10s, 1m or 5m")
+            ctx.report(
+                group,
+                kind,
+                "interval",
+                f"interval {group.interval!r} is not a multiple of 10s; Grafana "
+                "evaluates rules every 10s, so use e.g. 10s, 1m or 5m",
+            )
 
 
 def check_rules(ctx: Context) -> None:
     """Each rule's condition and expressions name refIds that exist."""
     for rule in ctx.declared.stray_rules:
-        ctx.report(rule, f"alert rule {rule.uid!r}", "", "the rule is in no rule group, so it would never be evaluated")
+        ctx.report(
+            rule,
+            f"alert rule {rule.uid!r}",
+            "",
+            "the rule is in no rule group, so it would never be evaluated",
+        )
     for group in ctx.declared.rule_groups:
         for rule in group.rules:
             _check_rule(ctx, rule)
@@ -196,24 +306,51 @@ def _check_rule(ctx: Context, rule: AlertRule) -> None:
     refs = [s.ref_id for s in steps]
     known = " ".join(refs)
     if not condition:
-        ctx.report(rule, kind, "condition", f"no condition set; must be one of [{known}]")
+        ctx.report(
+            rule, kind, "condition", f"no condition set; must be one of [{known}]"
+        )
     elif condition not in refs:
-        ctx.report(rule, kind, "condition", f"condition {condition!r} does not exist, must be one of [{known}]")
+        ctx.report(
+            rule,
+            kind,
+            "condition",
+            f"condition {condition!r} does not exist, must be one of [{known}]",
+        )
     for i, step in enumerate(steps):
-        if isinstance(step, Reduce | ThresholdExpression) and step.expression not in refs:
-            ctx.report(rule, kind, f"data[{i}].expression", f"refId {step.expression!r} does not exist, must be one of [{known}]")
+        if (
+            isinstance(step, Reduce | ThresholdExpression)
+            and step.expression not in refs
+        ):
+            ctx.report(
+                rule,
+                kind,
+                f"data[{i}].expression",
+                f"refId {step.expression!r} does not exist, must be one of [{known}]",
+            )
         if isinstance(step, Query):
             ds = step.datasource
             if ds and ds not in ctx.datasources and ds not in BUILTIN_DATASOURCE_UIDS:
-                ctx.report(rule, kind, f"data[{i}].datasource", f"datasource uid {ds!r} is not declared")
+                ctx.report(
+                    rule,
+                    kind,
+                    f"data[{i}].datasource",
+                    f"datasource uid {ds!r} is not declared",
+                )
             try:
                 if duration_seconds(step.lookback) <= 0:
-                    raise ValueError(f"lookback {step.lookback!r} must be longer than 0s")
+                    raise ValueError(
+                        f"lookback {step.lookback!r} must be longer than 0s"
+                    )
             except ValueError as exc:
                 ctx.report(rule, kind, f"data[{i}].lookback", str(exc))
             error = promql.syntax_error(step.expr)
             if error:
-                ctx.report(rule, kind, f"data[{i}].expr" if not rule.is_compact else "expr", f"PromQL does not parse: {error} (in {step.expr!r})")
+                ctx.report(
+                    rule,
+                    kind,
+                    f"data[{i}].expr" if not rule.is_compact else "expr",
+                    f"PromQL does not parse: {error} (in {step.expr!r})",
+                )
     if len(set(refs)) != len(refs):
         ctx.report(rule, kind, "data", f"refIds must be unique, got [{known}]")
 
@@ -227,14 +364,30 @@ def check_notifications(ctx: Context) -> None:
     for policy in d.policies:
         for path, receiver in routed_receivers(policy):
             if receiver not in receivers:
-                ctx.report(policy, "notification policy", path, f"contact point {receiver!r} is not declared; declared: {allowed}")
+                ctx.report(
+                    policy,
+                    "notification policy",
+                    path,
+                    f"contact point {receiver!r} is not declared; declared: {allowed}",
+                )
         for path, name in used_mute_timings(policy):
             if name not in timings:
-                ctx.report(policy, "notification policy", path, f"mute timing {name!r} is not declared")
+                ctx.report(
+                    policy,
+                    "notification policy",
+                    path,
+                    f"mute timing {name!r} is not declared",
+                )
     for group in d.rule_groups:
         for rule in group.rules:
             if rule.receiver and rule.receiver not in receivers:
-                ctx.report(rule, f"alert rule {rule.uid!r}", "receiver", f"contact point {rule.receiver!r} is not declared; declared: {allowed}")
+                ctx.report(
+                    rule,
+                    f"alert rule {rule.uid!r}",
+                    "receiver",
+                    f"contact point {rule.receiver!r} is not declared; "
+                    f"declared: {allowed}",
+                )
 
 
 def _secret_fields(d: Declarations) -> Iterator[tuple[Declaration, str, str, Any]]:
@@ -272,38 +425,12 @@ def check_secrets(ctx: Context) -> None:
         )
 
 
-def _variable_values(dash: Dashboard) -> dict[str, str]:
-    values = {}
-    for v in dash.variables:
-        if isinstance(v, IntervalVariable | CustomVariable):
-            values[v.name] = v.values[0]
-    return values
-
-
-def _targets(dash: Dashboard) -> Iterator[tuple[str, Any, dict[str, Any]]]:
-    """``(field path, panel, target)`` for each panel target of ``dash``."""
-    from mt5dash.compile.dashboards import _to_plain
-
-    for i, entry in enumerate(dash.panels):
-        children = entry.panels if isinstance(entry, Row) else [entry]
-        for j, panel in enumerate(children):
-            data = _to_plain(panel)
-            path = f"panels[{i}].panels[{j}]" if isinstance(entry, Row) else f"panels[{i}]"
-            for k, target in enumerate(data.get("targets") or []):
-                yield f"{path}.targets[{k}]", data, target
-
-
-def _is_prometheus(ctx: Context, dash: Dashboard, panel: dict, target: dict) -> bool:
-    ref = target.get("datasource") or panel.get("datasource") or dash.datasource
-    uid = ref.get("uid") if isinstance(ref, dict) else ref
-    if isinstance(ref, dict) and ref.get("type") and ref.get("type") != "prometheus":
-        return False
-    ds = ctx.datasources.get(uid or "") or (None if uid else ctx.default_datasource)
-    return ds is None or ds.type == "prometheus"
-
-
 def check_dashboard_queries(ctx: Context) -> None:
-    """Variables used are declared (before their users), and PromQL parses."""
+    """Variable queries use only variables declared before them, and parse.
+
+    Panel queries are checked by the dashboard compiler, which knows each
+    target's datasource.
+    """
     for dash in ctx.declared.dashboards:
         kind = f"dashboard {dash.uid!r}"
         declared: list[str] = []
@@ -313,30 +440,35 @@ def check_dashboard_queries(ctx: Context) -> None:
                 if name not in declared:
                     later = any(x.name == name for x in dash.variables)
                     why = "is declared after it" if later else "is not declared"
-                    ctx.report(dash, kind, f"variables.{v.name}.query", f"uses ${name}, which {why}")
+                    ctx.report(
+                        dash,
+                        kind,
+                        f"variables.{v.name}.query",
+                        f"uses ${name}, which {why}",
+                    )
             part = promql.split_variable_query(query).promql if query else ""
             if part:
-                error = promql.syntax_error(part, _variable_values(dash))
+                error = promql.syntax_error(part, variable_values(dash))
                 if error:
-                    ctx.report(dash, kind, f"variables.{v.name}.query", f"PromQL does not parse: {error} (in {part!r})")
+                    ctx.report(
+                        dash,
+                        kind,
+                        f"variables.{v.name}.query",
+                        f"PromQL does not parse: {error} (in {part!r})",
+                    )
             if v.name in declared:
-                ctx.report(dash, kind, f"variables.{v.name}", f"variable {v.name!r} is declared twice")
+                ctx.report(
+                    dash,
+                    kind,
+                    f"variables.{v.name}",
+                    f"variable {v.name!r} is declared twice",
+                )
             declared.append(v.name)
-        values = _variable_values(dash)
-        for path, panel, target in _targets(dash):
-            expr = target.get("expr") or ""
-            for name in promql.referenced_variables(expr):
-                if name not in declared:
-                    title = panel.get("title", "")
-                    ctx.report(dash, kind, f"{path}.expr", f"panel {title!r} uses ${name}, but the dashboard declares no variable {name!r}; declared: {', '.join(declared) or 'none'}")
-            if expr and _is_prometheus(ctx, dash, panel, target):
-                error = promql.syntax_error(expr, values)
-                if error:
-                    ctx.report(dash, kind, f"{path}.expr", f"PromQL does not parse: {error} (in {expr!r})")
 
 
 CHECKS: tuple[Callable[[Context], None], ...] = (
     check_uids,
+    check_folder_dashboard_uids,
     check_names,
     check_datasources,
     check_folders,

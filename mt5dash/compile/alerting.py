@@ -121,7 +121,9 @@ def _panel_id(ctx: Context, rule: AlertRule, panel_ids: dict[str, Any]) -> int |
     kind = f"alert rule {rule.uid!r}"
     panels = panel_ids.get(rule.dashboard or "")
     if panels is None:
-        ctx.report(rule, kind, "dashboard", f"dashboard uid {rule.dashboard!r} is not declared")
+        ctx.report(
+            rule, kind, "dashboard", f"dashboard uid {rule.dashboard!r} is not declared"
+        )
         return None
     if rule.panel is None:
         ctx.report(rule, kind, "panel", "a rule linked to a dashboard needs its panel")
@@ -136,7 +138,8 @@ def _panel_id(ctx: Context, rule: AlertRule, panel_ids: dict[str, Any]) -> int |
         rule,
         kind,
         "panel",
-        f"dashboard {rule.dashboard!r} has no panel {rule.panel!r}; its panels: {known}",
+        f"dashboard {rule.dashboard!r} has no panel {rule.panel!r}; "
+        f"its panels: {known}",
     )
     return None
 

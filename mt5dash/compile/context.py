@@ -22,7 +22,9 @@ class Context:
     declared: Declarations
     problems: list[Problem] = field(default_factory=list)
 
-    def report(self, obj: Declaration, kind: str, field_path: str, message: str) -> None:
+    def report(
+        self, obj: Declaration, kind: str, field_path: str, message: str
+    ) -> None:
         """Record a problem located at ``obj``'s declaration."""
         self.problems.append(self.declared.problem(obj, kind, field_path, message))
 

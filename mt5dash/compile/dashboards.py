@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
+import orjson
+
+from mt5dash import promql
 from mt5dash.compile.context import BUILTIN_DATASOURCE_UIDS, Context
 from mt5dash.compile.layout import grid_problems, lay_out, overlaps
 from mt5dash.model import (
@@ -37,10 +39,10 @@ BUILTIN_ANNOTATION = {
 
 
 def _to_plain(panel: Any) -> dict[str, Any]:
+    """A panel as plain JSON data: grafanalib objects become dicts."""
     if isinstance(panel, dict):
         return copy.deepcopy(panel)
-    encoded = json.dumps(panel.to_json_data(), default=lambda o: o.to_json_data())
-    return json.loads(encoded)
+    return orjson.loads(orjson.dumps(panel, default=lambda o: o.to_json_data()))
 
 
 def _clean_panel(data: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +79,8 @@ class _DashboardCompiler:
         self.ctx = ctx
         self.dashboard = dashboard
         self.kind = f"dashboard {dashboard.uid!r}"
+        self.variables = [v.name for v in dashboard.variables]
+        self.variable_values = variable_values(dashboard)
         default = ctx.datasources.get(dashboard.datasource or "")
         self.default = default or ctx.default_datasource
         if dashboard.datasource and default is None:
@@ -133,7 +137,27 @@ class _DashboardCompiler:
                 resolved = self.datasource_ref(given, f"{path}.targets[{i}].datasource")
                 if resolved is not None:
                     target["datasource"] = resolved
+            self.check_query(panel, target, f"{path}.targets[{i}].expr")
         return panel
+
+    def check_query(
+        self, panel: dict[str, Any], target: dict[str, Any], path: str
+    ) -> None:
+        """Variables the query uses are declared, and Prometheus queries parse."""
+        expr = target.get("expr") or ""
+        for name in promql.referenced_variables(expr):
+            if name not in self.variables:
+                declared = ", ".join(self.variables) or "none"
+                self.report(
+                    path,
+                    f"panel {panel.get('title', '')!r} uses ${name}, but the dashboard "
+                    f"declares no variable {name!r}; declared: {declared}",
+                )
+        ds = target.get("datasource") or {}
+        if expr and ds.get("type", "prometheus") == "prometheus":
+            error = promql.syntax_error(expr, self.variable_values)
+            if error:
+                self.report(path, f"PromQL does not parse: {error} (in {expr!r})")
 
     def items(self) -> list[Any]:
         items: list[Any] = []
@@ -195,8 +219,7 @@ class _DashboardCompiler:
             for a, b in overlaps(group):
                 self.report(
                     f"panel {panel_name(b)}",
-                    f"overlaps panel {panel_name(a)} "
-                    f"(gridPos {_pos(b)} and {_pos(a)})",
+                    f"overlaps panel {panel_name(a)} (gridPos {_pos(b)} and {_pos(a)})",
                 )
 
     def variable(self, v: Any) -> dict[str, Any]:
@@ -248,6 +271,20 @@ class _DashboardCompiler:
             "regex": v.regex,
             "type": "datasource",
         }
+
+
+def variable_values(dashboard: Dashboard) -> dict[str, str]:
+    """Each variable's name and a value of its type, to check queries with.
+
+    Interval and custom variables use their first value (it may stand where a
+    duration or a number must); the PromQL check replaces the others by a
+    name valid as a label value, label name or metric.
+    """
+    return {
+        v.name: v.values[0]
+        for v in dashboard.variables
+        if isinstance(v, CustomVariable | IntervalVariable)
+    }
 
 
 def panel_name(panel: dict[str, Any]) -> str:

@@ -125,7 +125,10 @@ def _alerting(state: DesiredState, org: int) -> dict[str, bytes]:
             {"name": escape(name), "orgId": org, "receivers": receivers}
             for name, receivers in by_name.items()
         ]
-        files["alerting/contact-points.yaml"] = {"apiVersion": 1, "contactPoints": points}
+        files["alerting/contact-points.yaml"] = {
+            "apiVersion": 1,
+            "contactPoints": points,
+        }
     if state.templates:
         templates = [t | {"orgId": org} for t in state.templates]
         files["alerting/templates.yaml"] = {"apiVersion": 1, "templates": templates}

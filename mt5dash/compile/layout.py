@@ -50,7 +50,9 @@ class _Cursor:
         self.bottom = max(self.bottom, self.y + h)
 
 
-def lay_out(items: list[dict[str, Any] | tuple[dict[str, Any], list[dict[str, Any]]]]) -> list[dict[str, Any]]:
+def lay_out(
+    items: list[dict[str, Any] | tuple[dict[str, Any], list[dict[str, Any]]]],
+) -> list[dict[str, Any]]:
     """Place ``items`` (panel dicts, or ``(row, children)`` pairs) on the grid.
 
     Returns the dashboard's top-level ``panels`` list.
@@ -84,7 +86,9 @@ def grid_problems(panel: dict[str, Any]) -> list[str]:
     if not isinstance(pos, dict):
         return ["gridPos is missing"]
     values = {k: pos.get(k) for k in ("x", "y", "w", "h")}
-    bad = [k for k, v in values.items() if not isinstance(v, int) or isinstance(v, bool)]
+    bad = [
+        k for k, v in values.items() if not isinstance(v, int) or isinstance(v, bool)
+    ]
     if bad:
         return [f"gridPos.{k} must be a whole number, got {values[k]!r}" for k in bad]
     x, y, w, h = values["x"], values["y"], values["w"], values["h"]
@@ -102,14 +106,18 @@ def grid_problems(panel: dict[str, Any]) -> list[str]:
     return found
 
 
-def overlaps(panels: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def overlaps(
+    panels: list[dict[str, Any]],
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Pairs of panels whose grid rectangles intersect."""
     boxes = []
     for panel in panels:
         pos = panel.get("gridPos") or {}
         if grid_problems(panel):
             continue
-        boxes.append((pos["y"], pos["x"], pos["x"] + pos["w"], pos["y"] + pos["h"], panel))
+        boxes.append(
+            (pos["y"], pos["x"], pos["x"] + pos["w"], pos["y"] + pos["h"], panel)
+        )
     boxes.sort(key=lambda b: (b[0], b[1]))
     pairs = []
     for i, (_top, left, right, bottom, panel) in enumerate(boxes):

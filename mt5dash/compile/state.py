@@ -60,7 +60,9 @@ def compile_state(ctx: Context) -> DesiredState:
         state.rule_groups.append(
             DesiredRuleGroup(group.folder, group.name, interval, rules, file)
         )
-    state.contact_points = [i for p in d.contact_points for i in compile_contact_point(p)]
+    state.contact_points = [
+        i for p in d.contact_points for i in compile_contact_point(p)
+    ]
     state.templates = [{"name": t.name, "template": t.template} for t in d.templates]
     state.mute_timings = [compile_mute_timing(m) for m in d.mute_timings]
     state.policy = compile_policy(d.policies[0]) if d.policies else None

@@ -6,6 +6,9 @@ from mt5dash.kpi.bundle import KpiBundle
 from mt5dash.model import AlertExample, AlertRule
 from mt5dash.panels import gauge, timeseries
 
+# The labels of the example filesystem in the rules' promtool examples.
+_ROOT_FS = '{fstype="ext4",instance="hub",mountpoint="/"}'
+
 DISK_RUNBOOK = """\
 ### Disk almost full / filling up
 
@@ -46,8 +49,18 @@ def disk_usage(
     used = f"100 * (1 - {avail} / {size})"
     steps = ((None, "green"), (percent - 10, "yellow"), (percent, "red"))
     panels = (
-        gauge("Disk used", used, legend="{{mountpoint}}", thresholds=steps, size=(8, 8)),
-        timeseries("Disk used over time", used, unit="percent", legend="{{mountpoint}}", thresholds=steps, show_thresholds=True, size=(16, 8)),
+        gauge(
+            "Disk used", used, legend="{{mountpoint}}", thresholds=steps, size=(8, 8)
+        ),
+        timeseries(
+            "Disk used over time",
+            used,
+            unit="percent",
+            legend="{{mountpoint}}",
+            thresholds=steps,
+            show_thresholds=True,
+            size=(16, 8),
+        ),
     )
     full = AlertRule(
         uid=uid,
@@ -61,8 +74,8 @@ def disk_usage(
         examples=[
             AlertExample(
                 series={
-                    'node_filesystem_avail_bytes{fstype="ext4",instance="hub",mountpoint="/"}': "50x5 5x30",
-                    'node_filesystem_size_bytes{fstype="ext4",instance="hub",mountpoint="/"}': "100x40",
+                    f"node_filesystem_avail_bytes{_ROOT_FS}": "50x5 5x30",
+                    f"node_filesystem_size_bytes{_ROOT_FS}": "100x40",
                 },
                 fires_at=["21m"],
                 quiet_at=["3m", "12m"],
@@ -78,19 +91,20 @@ def disk_usage(
             f"(predict_linear({avail}[{trend}], {horizon})) below 0 for {for_}"
         ),
         labels={"severity": predict_severity, "kpi": "disk"},
-        summary="{{ $labels.mountpoint }} will be full within %d hours" % predict_hours,
+        summary="{{ $labels.mountpoint }} will be full within "
+        + f"{predict_hours} hours",
         description=f"At the rate of the last {trend}, free space runs out soon.",
         dashboard=dashboard,
         panel="Disk used over time" if dashboard else None,
         examples=[
             AlertExample(
-                series={
-                    'node_filesystem_avail_bytes{fstype="ext4",instance="hub",mountpoint="/"}': "100000-1000x60",
-                },
+                series={f"node_filesystem_avail_bytes{_ROOT_FS}": "100000-1000x60"},
                 fires_at=["40m"],
                 quiet_at=["5m"],
             )
         ],
     )
-    runbook = DISK_RUNBOOK.format(percent=f"{percent:g}", trend=trend, hours=predict_hours)
+    runbook = DISK_RUNBOOK.format(
+        percent=f"{percent:g}", trend=trend, hours=predict_hours
+    )
     return KpiBundle(panels, (full, filling), runbook)

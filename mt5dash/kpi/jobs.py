@@ -39,15 +39,28 @@ def scheduled_jobs(
     age = f"(time() - {success_metric}) / 3600"
     legend = "{{" + label + "}}"
     panels = (
-        table("Hours since last success", age, unit="h", legend=legend, thresholds=((None, "green"), (max_age_hours, "red")), size=(16, 8)),
-        stat("Last exit status", status_metric, legend=legend, thresholds=((None, "green"), (1, "red")), size=(8, 8)),
+        table(
+            "Hours since last success",
+            age,
+            unit="h",
+            legend=legend,
+            thresholds=((None, "green"), (max_age_hours, "red")),
+            size=(16, 8),
+        ),
+        stat(
+            "Last exit status",
+            status_metric,
+            legend=legend,
+            thresholds=((None, "green"), (1, "red")),
+            size=(8, 8),
+        ),
     )
     missed = AlertRule(
         uid=missed_uid,
         title="Scheduled job missed",
         when=f"max by ({label}) ({age}) above {max_age_hours:g} for {for_}",
         labels={"severity": severity, "kpi": "jobs"},
-        summary="Job {{ $labels.%s }} last succeeded {{ $values.B }} hours ago" % label,
+        summary=_label(label) + " last succeeded {{ $values.B }} hours ago",
         description=f"No successful run for more than {max_age_hours:g} hours.",
         dashboard=dashboard,
         panel="Hours since last success" if dashboard else None,
@@ -65,7 +78,7 @@ def scheduled_jobs(
         title="Scheduled job failed",
         when=f"max by ({label}) ({status_metric}) above 0 for {for_}",
         labels={"severity": severity, "kpi": "jobs"},
-        summary="Job {{ $labels.%s }} exited with status {{ $values.B }}" % label,
+        summary=_label(label) + " exited with status {{ $values.B }}",
         description="The last run of a scheduled job exited with a non-zero status.",
         dashboard=dashboard,
         panel="Last exit status" if dashboard else None,
@@ -77,4 +90,10 @@ def scheduled_jobs(
             )
         ],
     )
-    return KpiBundle(panels, (missed, failed), JOBS_RUNBOOK.format(max_age=f"{max_age_hours:g}"))
+    return KpiBundle(
+        panels, (missed, failed), JOBS_RUNBOOK.format(max_age=f"{max_age_hours:g}")
+    )
+
+
+def _label(label: str) -> str:
+    return "Job {{ $labels." + label + " }}"

@@ -54,8 +54,22 @@ def sharpe_ratio(
     selector = f"{metric}{{{panel_selector}}}" if panel_selector else metric
     steps = ((None, "red"), (threshold, "yellow"), (1.0, "green"))
     panels = (
-        stat("Latest Sharpe Ratio", selector, legend=legend, decimals=2, thresholds=steps, size=(8, 8)),
-        timeseries("Sharpe ratio over time", selector, legend=legend, thresholds=steps, show_thresholds=True, size=(16, 8)),
+        stat(
+            "Latest Sharpe Ratio",
+            selector,
+            legend=legend,
+            decimals=2,
+            thresholds=steps,
+            size=(8, 8),
+        ),
+        timeseries(
+            "Sharpe ratio over time",
+            selector,
+            legend=legend,
+            thresholds=steps,
+            show_thresholds=True,
+            size=(16, 8),
+        ),
     )
     first = labels[0]
     rule = AlertRule(
@@ -63,7 +77,7 @@ def sharpe_ratio(
         title="Sharpe ratio low",
         when=f"min by ({by}) ({metric}) below {threshold} for {for_}",
         labels={"severity": severity, "kpi": "sharpe"},
-        summary="Sharpe ratio of {{ $labels.%s }} is {{ $values.B }}" % first,
+        summary="Sharpe ratio of {{ $labels." + first + " }} is {{ $values.B }}",
         description=(
             "The annualised Sharpe ratio stayed below "
             f"{threshold} for {for_}. Labels: {{{{ $labels }}}}"
@@ -96,15 +110,31 @@ def data_freshness(
     steps = ((None, "green"), (max_age_hours / 2, "yellow"), (max_age_hours, "red"))
     legend = "{{" + label + "}}"
     panels = (
-        stat("Market data age", metric, unit="h", legend=legend, decimals=1, thresholds=steps, size=(8, 8)),
-        timeseries("Market data age over time", metric, unit="h", legend=legend, thresholds=steps, show_thresholds=True, size=(16, 8)),
+        stat(
+            "Market data age",
+            metric,
+            unit="h",
+            legend=legend,
+            decimals=1,
+            thresholds=steps,
+            size=(8, 8),
+        ),
+        timeseries(
+            "Market data age over time",
+            metric,
+            unit="h",
+            legend=legend,
+            thresholds=steps,
+            show_thresholds=True,
+            size=(16, 8),
+        ),
     )
     rule = AlertRule(
         uid=uid,
         title="Market data stale",
         when=f"max by ({label}) ({metric}) above {max_age_hours:g} for {for_}",
         labels={"severity": severity, "kpi": "data_freshness"},
-        summary="Data of {{ $labels.%s }} is {{ $values.B }} hours old" % label,
+        summary="Data of {{ $labels." + label + " }} is {{ $values.B }} hours old",
         description=f"No new market data for more than {max_age_hours:g} hours.",
         dashboard=dashboard,
         panel="Market data age" if dashboard else None,

@@ -220,7 +220,9 @@ class AlertRule(Declaration):
     def is_compact(self) -> bool:
         return self.expr is not None
 
-    def expanded_data(self) -> tuple[list[Query | Reduce | ThresholdExpression | Math], str]:
+    def expanded_data(
+        self,
+    ) -> tuple[list[Query | Reduce | ThresholdExpression | Math], str]:
         """Grafana's query chain and the condition refId for this rule."""
         if not self.is_compact:
             return list(self.data), self.condition or ""
@@ -238,7 +240,8 @@ class AlertRule(Declaration):
 
 
 class RuleGroup(Declaration):
-    """Rules evaluated together every ``interval``, in the folder with uid ``folder``."""
+    """Rules evaluated together every ``interval``, in the folder whose uid is
+    ``folder``."""
 
     name: str
     folder: str

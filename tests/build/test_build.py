@@ -76,7 +76,10 @@ def test_yaml_files_declare_api_version_1():
 def test_alert_queries_have_a_relative_time_range():
     groups = yaml.safe_load(HUB_FILES["alerting/rules.yaml"])["groups"]
     queries = [
-        q for g in groups for r in g["rules"] for q in r["data"]
+        q
+        for g in groups
+        for r in g["rules"]
+        for q in r["data"]
         if q["datasourceUid"] != "__expr__"
     ]
 
@@ -86,7 +89,9 @@ def test_alert_queries_have_a_relative_time_range():
 
 
 def test_secrets_are_references_never_values(monkeypatch):
-    monkeypatch.setenv("MT5_DINGTALK_WEBHOOK_URL", "https://ding.example/?access_token=s3cr3t")
+    monkeypatch.setenv(
+        "MT5_DINGTALK_WEBHOOK_URL", "https://ding.example/?access_token=s3cr3t"
+    )
     files = render_files(REPO)
 
     assert not any(b"s3cr3t" in content for content in files.values())

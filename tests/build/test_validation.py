@@ -82,6 +82,20 @@ CASES = [
         {
             "dashboards/a.py": """
             from mt5dash import Dashboard
+            a = Dashboard(uid="hub", title="Hub overview", folder="hub")
+            """
+        },
+        [
+            "dashboards/a.py:2: dashboard 'Hub overview': uid: uid 'hub' is also "
+            "the uid of folder 'Hub' at dashboards/base.py:4; Grafana keeps folder "
+            "and dashboard uids in one set"
+        ],
+        id="a dashboard with the uid of a folder",
+    ),
+    pytest.param(
+        {
+            "dashboards/a.py": """
+            from mt5dash import Dashboard
             a = Dashboard(uid="a", title="Same", folder="hub")
             b = Dashboard(uid="b", title="Same", folder="hub")
             """
@@ -249,8 +263,10 @@ CASES = [
             "dashboards/a.py": """
             from mt5dash import Dashboard
             a = Dashboard(uid="a", title="A", folder="hub", panels=[
-                {"type": "stat", "title": "One", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 4}},
-                {"type": "stat", "title": "Two", "gridPos": {"x": 6, "y": 2, "w": 12, "h": 4}},
+                {"type": "stat", "title": "One",
+                 "gridPos": {"x": 0, "y": 0, "w": 12, "h": 4}},
+                {"type": "stat", "title": "Two",
+                 "gridPos": {"x": 6, "y": 2, "w": 12, "h": 4}},
             ])
             """
         },
@@ -265,7 +281,8 @@ CASES = [
             "dashboards/a.py": """
             from mt5dash import Dashboard
             a = Dashboard(uid="a", title="A", folder="hub", panels=[
-                {"type": "stat", "title": "Wide", "gridPos": {"x": 20, "y": 0, "w": 8, "h": 4}},
+                {"type": "stat", "title": "Wide",
+                 "gridPos": {"x": 20, "y": 0, "w": 8, "h": 4}},
             ])
             """
         },
@@ -367,7 +384,10 @@ CASES = [
                 permissions=[Permission(team="sre", permission="Edit")])
             """
         },
-        ["dashboards/a.py:2: folder 'ops': permissions[0].team: team 'sre' is not declared"],
+        [
+            "dashboards/a.py:2: folder 'ops': permissions[0].team: team 'sre' is "
+            "not declared"
+        ],
         id="a folder permission for a team that is not declared",
     ),
     pytest.param(
@@ -431,7 +451,9 @@ def test_a_syntax_error_names_file_and_line_and_keeps_output(make_project):
     root = make_project({"dashboards/base.py": BASE, "alerts/a.py": RULE})
     build(root)
     before = _snapshot(root / "provisioning")
-    (root / "dashboards" / "broken.py").write_text("from mt5dash import Dashboard\nx = (\n")
+    (root / "dashboards" / "broken.py").write_text(
+        "from mt5dash import Dashboard\nx = (\n"
+    )
 
     with pytest.raises(DeclarationError) as caught:
         build(root)
