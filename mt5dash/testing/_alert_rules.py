@@ -109,7 +109,9 @@ def _check_queries(rule: dict[str, Any], data: list[Any]) -> None:
         if str(query.get("datasourceUid", "")) in EXPRESSION_UIDS:
             continue
         span = query.get("relativeTimeRange") or {}
-        start, end = int(span.get("from") or 0), int(span.get("to") or 0)
+        start, end = span.get("from") or 0, span.get("to") or 0
+        if not isinstance(start, int) or not isinstance(end, int):
+            raise ApiError(400, message("bad request data"))
         if start <= end:
             raise ApiError(
                 400,

@@ -62,27 +62,8 @@ def post_dashboard(state: State, request: Request) -> Response:
     folder_uid = _folder_uid(state, body)
     note = str(body.get("message") or "")
 
-    title = str(model.get("title") or "").strip()
-    if not title:
-        raise ApiError(
-            400, status_body("empty-name", "Dashboard title cannot be empty")
-        )
-    if len(title) > 5000:
-        raise ApiError(
-            400,
-            status_body(
-                "title-too-long",
-                "Dashboard title cannot contain more than 5 000 characters",
-            ),
-        )
-    if len(note) > 500:
-        raise ApiError(400, message("message too long, max 500 characters"))
-    uid = str(model.get("uid") or "")
-    problem = uid_problem(uid)
-    if problem:
-        raise ApiError(400, message(problem))
-    if uid in state.folders:
-        raise ApiError(400, message("Dashboard cannot be changed to a folder"))
+    uid = _check_model(state, model, note)
+    title = str(model["title"]).strip()
 
     existing = _existing(state, model, uid)
     if existing is not None:
@@ -120,6 +101,32 @@ def post_dashboard(state: State, request: Request) -> Response:
             "folderUid": meta["folderUid"],
         },
     )
+
+
+def _check_model(state: State, model: dict[str, Any], note: str) -> str:
+    """Refuse a bad title, message or uid as Grafana does; return the uid."""
+    title = str(model.get("title") or "").strip()
+    if not title:
+        raise ApiError(
+            400, status_body("empty-name", "Dashboard title cannot be empty")
+        )
+    if len(title) > 5000:
+        raise ApiError(
+            400,
+            status_body(
+                "title-too-long",
+                "Dashboard title cannot contain more than 5 000 characters",
+            ),
+        )
+    if len(note) > 500:
+        raise ApiError(400, message("message too long, max 500 characters"))
+    uid = str(model.get("uid") or "")
+    problem = uid_problem(uid)
+    if problem:
+        raise ApiError(400, message(problem))
+    if uid in state.folders:
+        raise ApiError(400, message("Dashboard cannot be changed to a folder"))
+    return uid
 
 
 def _folder_uid(state: State, body: dict[str, Any]) -> str:
