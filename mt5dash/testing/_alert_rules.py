@@ -209,15 +209,7 @@ def post_rule(state: State, request: Request) -> Response:
 
     rule["id"] = state.next_id("alert-rule")
     state.alert_rules[rule["uid"]] = rule
-    key = (rule["folderUID"], rule["ruleGroup"])
-    state.rule_groups.setdefault(
-        key,
-        {
-            "title": rule["ruleGroup"],
-            "folderUid": rule["folderUID"],
-            "interval": DEFAULT_INTERVAL,
-        },
-    )
+    _ensure_group(state, rule)
     return Response(201, shown(rule))
 
 
@@ -236,15 +228,7 @@ def put_rule(state: State, request: Request) -> Response:
 
     rule["id"] = stored["id"]
     state.alert_rules[rule["uid"]] = rule
-    key = (rule["folderUID"], rule["ruleGroup"])
-    state.rule_groups.setdefault(
-        key,
-        {
-            "title": rule["ruleGroup"],
-            "folderUid": rule["folderUID"],
-            "interval": DEFAULT_INTERVAL,
-        },
-    )
+    _ensure_group(state, rule)
     _drop_empty_groups(state)
     return Response(200, shown(rule))
 
@@ -258,6 +242,13 @@ def delete_rule(state: State, request: Request) -> Response:
         del state.alert_rules[stored["uid"]]
         _drop_empty_groups(state)
     return Response(204)
+
+
+def _ensure_group(state: State, rule: dict[str, Any]) -> None:
+    """A rule's group keeps its interval; a new group gets the 60 s default."""
+    key = (rule["folderUID"], rule["ruleGroup"])
+    group = {"title": key[1], "folderUid": key[0], "interval": DEFAULT_INTERVAL}
+    state.rule_groups.setdefault(key, group)
 
 
 def _drop_empty_groups(state: State) -> None:
