@@ -32,7 +32,8 @@ def lint(
     """Check dashboards, provisioning and rule files for problems.
 
     Exits 1 when there are errors (with --strict, warnings too), else 0.
-    Each finding names its rule; docs/lint/<rule>.md explains it.
+    Each finding names its rule; rule group/name is explained in
+    docs/lint/group-name.md.
     """
     import json
 

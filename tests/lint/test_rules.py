@@ -270,6 +270,50 @@ CASES = [
         ["shows bytes"],
     ),
     (
+        "missing-unit-histogram",
+        "a latency quantile of a *_seconds histogram with no unit",
+        {
+            "d.json": with_panel_change(
+                {
+                    "fieldConfig": {"defaults": {}, "overrides": []},
+                    "targets": [
+                        {
+                            "refId": "A",
+                            "expr": "histogram_quantile(0.99, sum by (le) "
+                            "(rate(mt5_request_duration_seconds_bucket[5m])))",
+                        }
+                    ],
+                }
+            )
+        },
+        {},
+        [("d.json", "/panels/0", "info", "panel/missing-unit")],
+        ["shows seconds"],
+    ),
+    (
+        "unit-set-by-override",
+        "a unit set by a field override counts",
+        {
+            "d.json": with_panel_change(
+                {
+                    "fieldConfig": {
+                        "defaults": {},
+                        "overrides": [
+                            {
+                                "matcher": {"id": "byName", "options": "A"},
+                                "properties": [{"id": "unit", "value": "Bps"}],
+                            }
+                        ],
+                    },
+                    "targets": [{"refId": "A", "expr": "rate(x_bytes_total[5m])"}],
+                }
+            )
+        },
+        {},
+        [],
+        [],
+    ),
+    (
         "no-unit-for-counts",
         "a panel of counts needs no unit",
         {

@@ -74,7 +74,7 @@ def duplicate_uid(ctx: LintContext) -> Iterator[Hit]:
     for uid, docs in sorted(by_uid.items()):
         first = docs[0]
         for doc in docs[1:]:
-            where = first.file + (first.pointer if first.embedded else "")
+            where = first.file + (f" at {first.pointer}" if first.embedded else "")
             yield Hit(
                 doc,
                 "/uid",
