@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import dashboard, lint, panel
+from lint_helpers import dashboard, lint, panel
 
 from mt5dash.lint import Finding, Severity
 

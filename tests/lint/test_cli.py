@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import dashboard, encode, panel
+from lint_helpers import dashboard, encode, panel
 from typer.testing import CliRunner
 
 from mt5dash.cli import main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import dashboard, panel
+from lint_helpers import dashboard, panel
 
 from mt5dash.lint.readers import read
 

@@ -10,7 +10,7 @@ import copy
 from typing import Any
 
 import pytest
-from conftest import dashboard, lint, panel
+from lint_helpers import dashboard, lint, panel
 
 PROM = {"type": "prometheus", "uid": "prom"}
 DATASOURCES = """\
