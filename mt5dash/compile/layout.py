@@ -97,7 +97,7 @@ def grid_problems(panel: dict[str, Any]) -> list[str]:
         found.append(f"gridPos.x is {x}; allowed 0 to 23")
     if not 1 <= w <= GRID_COLUMNS:
         found.append(f"gridPos.w is {w}; allowed 1 to 24")
-    elif x + w > GRID_COLUMNS:
+    elif 0 <= x < GRID_COLUMNS and x + w > GRID_COLUMNS:
         found.append(f"gridPos x+w is {x + w}; the grid is 24 columns wide")
     if h < 1:
         found.append(f"gridPos.h is {h}; allowed 1 or more")

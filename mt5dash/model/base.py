@@ -55,6 +55,12 @@ class Declaration(BaseModel):
     def model_post_init(self, context: Any) -> None:
         self._site = _declaration_site()
 
+    def __eq__(self, other: object) -> bool:
+        # Where an object was declared is not part of what it is.
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
     @property
     def site(self) -> tuple[str, int] | None:
         """``(absolute file, line)`` where this object was declared, if known."""
