@@ -133,9 +133,9 @@ def _group_files(
         return problems
 
     files[f"prometheus/rules/{name}.yml"] = _dump(_rule_file(group, rules))
-    translated = [rule for rule, _ in rules]
-    problems += _example_problems(declared, translated)
-    tests = _test_file(group, name, translated)
+    kept = [rule for rule, _ in rules]
+    problems += _example_problems(declared, kept)
+    tests = _test_file(group, name, kept)
     if tests["tests"]:
         files[f"prometheus/tests/{name}.test.yml"] = _dump(tests)
     return problems
