@@ -43,7 +43,9 @@ class PrometheusSettings(_Section):
     evaluation_interval: str = "15s"
     port: int = 9090
     node_exporter: str = "node-exporter:9100"
-    kpi_targets: list[str] = Field(default_factory=lambda: ["host.docker.internal:9101"])
+    kpi_targets: list[str] = Field(
+        default_factory=lambda: ["host.docker.internal:9101"]
+    )
     textfile_dir: str = "/var/lib/prometheus/node-exporter"
 
 
