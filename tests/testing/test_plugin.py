@@ -90,3 +90,8 @@ def test_real_target_adds_users_through_the_api(stand_in):
     assert isinstance(
         target.api(("ed", "ed-pass-123")).search.search_dashboards(), list
     )
+
+
+def test_real_target_reads_the_version_from_health(stand_in):
+    target = GrafanaTarget(stand_in.url, (stand_in.admin_user, stand_in.admin_password))
+    assert (target.version, target.major) == ("11.6.0", 11)
