@@ -350,12 +350,12 @@ class FakeGrafana:
         request.params = {k: unquote(v) for k, v in params.items()}
 
         try:
-            if route.access is not Access.PUBLIC:
-                request.identity = _auth.authenticate(self.state, request)
-                _auth.authorize(request.identity, route.access, route.action)
-            else:
-                request.identity = _auth.try_authenticate(self.state, request)
             with self.state.lock:
+                if route.access is Access.PUBLIC:
+                    request.identity = _auth.try_authenticate(self.state, request)
+                else:
+                    request.identity = _auth.authenticate(self.state, request)
+                    _auth.authorize(request.identity, route.access, route.action)
                 return route.handler(self.state, request)
         except ApiError as error:
             return Response(error.status, error.body)
