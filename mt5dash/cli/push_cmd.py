@@ -233,8 +233,8 @@ def _is_tty() -> bool:
 @notify_app.command("test")
 @handle_errors
 def notify_test(
-    contact_point: str = typer.Option(
-        "", "--contact-point", "-c", help="Only this contact point (by name)."
+    contact_point: list[str] = typer.Option(
+        [], "--contact-point", "-c", help="Only this contact point (repeatable)."
     ),
     project: Path = PROJECT,
     url: str = URL,
@@ -253,7 +253,7 @@ def notify_test(
     setup_logging(verbose)
     _check_output(output)
     config = client_config(project, url, target, token_file, insecure, ca_cert, timeout)
-    results = test_contact_points(config, [contact_point] if contact_point else None)
+    results = test_contact_points(config, list(contact_point) or None)
     if output == "json":
         typer.echo(json.dumps([r.to_json() for r in results], indent=2))
     else:

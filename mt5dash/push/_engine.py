@@ -13,6 +13,7 @@ from mt5dash.push import (
     dashboards,
     datasources,
     folders,
+    inventory,
     mute_timings,
     permissions,
     policy,
@@ -36,6 +37,7 @@ PHASES: list[Phase] = [
     (contact_points.KIND, contact_points.names, contact_points.sync),
     (mute_timings.KIND, mute_timings.names, mute_timings.sync),
     (policy.KIND, policy.names, policy.sync),
+    ("notification inventory", lambda s: [], inventory.sync),
     (rule_groups.KIND, rule_groups.names, rule_groups.sync),
     (teams.KIND, teams.names, teams.sync),
     (users.KIND, users.names, users.sync),
@@ -83,6 +85,8 @@ def push(
         failure = ""
         if not ctx.aborted.is_set():
             failure = _run_phase(ctx, sync, state)
+        if failure and not names(state):
+            report.add_missing(kind, inventory.NAME, FAILED, failure)
         for name in names(state):
             if not report.has(kind, name):
                 outcome = FAILED if failure else NOT_APPLIED

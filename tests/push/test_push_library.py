@@ -163,3 +163,62 @@ def test_unknown_datasource_in_target_is_a_config_error(
         "(declared: prom-main)"
     )
     assert fake_grafana.requests == []
+
+
+def webhook(name: str) -> dict[str, Any]:
+    return {
+        "uid": f"{name}-1",
+        "name": name,
+        "type": "webhook",
+        "settings": {"url": "http://127.0.0.1:9/hook"},
+    }
+
+
+def test_prune_deletes_an_undeclared_contact_point_mt5dash_pushed(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    state.contact_points.append(webhook("old-hook"))
+    push(state, config)
+    state.contact_points.pop()
+
+    report = push(state, config, prune=True)
+
+    assert outcomes(report)[("contact point", "old-hook")] == "deleted"
+    names = {c["name"] for c in grafana.api().alertingprovisioning.get_contactpoints()}
+    assert "old-hook" not in names
+    assert "mt5-dingtalk" in names
+
+
+def test_prune_keeps_a_contact_point_the_policy_routes_to(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    state.contact_points.append(webhook("ops-hook"))
+    state.policy["routes"].append(
+        {"receiver": "ops-hook", "object_matchers": [["team", "=", "ops"]]}
+    )
+    push(state, config)
+    state.contact_points.pop()
+
+    with pytest.raises(PushError) as error:
+        push(state, config, prune=True)
+
+    result = next(r for r in error.value.report.results if r.name == "ops-hook")
+    assert (result.kind, result.outcome) == ("contact point", "failed")
+    assert result.message == (
+        "not deleted: the notification policy still routes to contact point "
+        "'ops-hook'; change that route first"
+    )
+    names = {c["name"] for c in grafana.api().alertingprovisioning.get_contactpoints()}
+    assert "ops-hook" in names
+
+
+def test_prune_leaves_contact_points_mt5dash_did_not_push(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    grafana.api().alertingprovisioning.create_contactpoint(webhook("hand-made"))
+
+    report = push(state, config, prune=True)
+
+    assert ("contact point", "hand-made") not in outcomes(report)
+    names = {c["name"] for c in grafana.api().alertingprovisioning.get_contactpoints()}
+    assert "hand-made" in names

@@ -1,0 +1,146 @@
+"""What mt5dash owns among notification resources, kept in Grafana itself.
+
+Contact points, templates and mute timings carry no tag or label, so
+mt5dash records the names it pushed in one notification template,
+``mt5dash-inventory``, whose body is a Go-template comment holding JSON.
+``--prune`` deletes only what that record lists and the declarations no
+longer hold; a contact point or mute timing the notification policy still
+uses is kept and reported as failed with the route to change.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mt5dash.desired import DesiredState
+from mt5dash.push._client import ApiError
+from mt5dash.push._context import Context, describe
+from mt5dash.push._report import DELETED, FAILED
+
+NAME = "mt5dash-inventory"
+KINDS = ("contact_points", "mute_timings", "templates")
+LABELS = {
+    "contact_points": "contact point",
+    "mute_timings": "mute timing",
+    "templates": "template",
+}
+
+
+def render(owned: dict[str, list[str]]) -> str:
+    record = json.dumps(
+        {k: sorted(set(owned.get(k, []))) for k in KINDS}, sort_keys=True
+    )
+    return "{{/* mt5dash inventory " + record + " */}}"
+
+
+def parse(text: str) -> dict[str, list[str]]:
+    start, end = text.find("{", text.find("inventory")), text.rfind("}", 0, -3)
+    try:
+        record = json.loads(text[start : end + 1])
+    except ValueError:
+        return {k: [] for k in KINDS}
+    return {k: list(record.get(k, [])) for k in KINDS}
+
+
+def declared(state: DesiredState) -> dict[str, list[str]]:
+    return {
+        "contact_points": sorted({c["name"] for c in state.contact_points}),
+        "mute_timings": sorted(m["name"] for m in state.mute_timings),
+        "templates": sorted(t["name"] for t in state.templates),
+    }
+
+
+def sync(ctx: Context, state: DesiredState) -> None:
+    """Prune owned notification resources no longer declared; update the record."""
+    api = ctx.conn.api.alertingprovisioning
+    templates = {
+        t["name"]: t for t in ctx.read("read templates", api.get_templates) or []
+    }
+    stored = templates.get(NAME)
+    owned = parse(stored["template"]) if stored else {k: [] for k in KINDS}
+    wanted = declared(state)
+    kept = {k: [n for n in owned[k] if n not in wanted[k]] for k in KINDS}
+
+    if ctx.options.prune and any(kept.values()):
+        kept = _prune(ctx, kept, templates)
+    record = {k: wanted[k] + kept[k] for k in KINDS}
+    if not any(record.values()) and stored is None:
+        return
+    text = render(record)
+    if (stored or {}).get("template") != text and not ctx.options.dry_run:
+        body = {"template": text, "version": (stored or {}).get("version", "")}
+        ctx.write(
+            "record the inventory",
+            lambda: api.create_or_update_template(
+                NAME, body, disable_provenance=ctx.options.editable
+            ),
+        )
+
+
+def _prune(
+    ctx: Context, stale: dict[str, list[str]], templates: dict[str, Any]
+) -> dict[str, list[str]]:
+    """Delete stale resources; the names that must stay owned."""
+    api = ctx.conn.api.alertingprovisioning
+    http = ctx.conn.http
+    tree = ctx.read("read notification policy", api.get_notification_policy_tree)
+    receivers, timings = _used(tree or {})
+    points = ctx.read("read contact points", api.get_contactpoints) or []
+    live_timings = {
+        m["name"] for m in ctx.read("read mute timings", api.get_mute_timings) or []
+    }
+    remaining: dict[str, list[str]] = {k: [] for k in KINDS}
+
+    def delete(kind: str, name: str, requests: list[Any], used: bool) -> None:
+        label = LABELS[kind]
+        if used:
+            remaining[kind].append(name)
+            ctx.record(
+                label,
+                name,
+                FAILED,
+                message=(
+                    f"not deleted: the notification policy still routes to "
+                    f"{label} {name!r}; change that route first"
+                ),
+            )
+            return
+        try:
+            if not ctx.options.dry_run:
+                for request in requests:
+                    ctx.write(f"delete {label} {name}", request)
+        except ApiError as error:
+            if error.status == 401 or error.unreachable:
+                raise
+            remaining[kind].append(name)
+            ctx.record(label, name, FAILED, message=describe(error))
+            return
+        ctx.record(label, name, DELETED)
+
+    for name in stale["contact_points"]:
+        uids = [p["uid"] for p in points if p["name"] == name]
+        if not uids:
+            continue
+        requests = [lambda u=u: api.delete_contactpoint(u) for u in uids]
+        delete("contact_points", name, requests, name in receivers)
+    for name in stale["mute_timings"]:
+        if name in live_timings:
+            request = lambda n=name: http.DELETE(f"/v1/provisioning/mute-timings/{n}")  # noqa: E731
+            delete("mute_timings", name, [request], name in timings)
+    for name in stale["templates"]:
+        if name in templates:
+            delete("templates", name, [lambda n=name: api.delete_template(n)], False)
+    return remaining
+
+
+def _used(route: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The receivers and mute timings a policy tree refers to."""
+    receivers = {route["receiver"]} if route.get("receiver") else set()
+    timings = set(route.get("mute_time_intervals") or [])
+    timings |= set(route.get("active_time_intervals") or [])
+    for child in route.get("routes") or []:
+        more_receivers, more_timings = _used(child)
+        receivers |= more_receivers
+        timings |= more_timings
+    return receivers, timings
