@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from deploy_fakes import (
+
+from tests.deploy.deploy_fakes import (
     ARCHIVE,
     ARCHIVE_PATH,
     DOCKER,

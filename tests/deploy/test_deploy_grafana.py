@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_fakes import Recorder, Server, serve, write_project
 from typer.testing import CliRunner
 
 import mt5dash.cli.deploy_cmd  # noqa: F401  (registers the commands)
@@ -17,6 +16,7 @@ from mt5dash.cli.main import app
 from mt5dash.deploy import wiring
 from mt5dash.deploy.tls import self_signed
 from mt5dash.errors import PushError
+from tests.deploy.deploy_fakes import Recorder, Server, serve, write_project
 
 cli = CliRunner()
 

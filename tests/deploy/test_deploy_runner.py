@@ -9,7 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deploy_fakes import (
+from typer.testing import CliRunner
+
+import mt5dash.cli.deploy_cmd  # noqa: F401  (registers the commands)
+from mt5dash.cli.main import app
+from mt5dash.deploy.systemd import runner_unit
+from mt5dash.settings import load_settings
+from tests.deploy.deploy_fakes import (
     ARCHIVE,
     ARCHIVE_PATH,
     REPO_URL,
@@ -19,12 +25,6 @@ from deploy_fakes import (
     write_project,
     write_token,
 )
-from typer.testing import CliRunner
-
-import mt5dash.cli.deploy_cmd  # noqa: F401  (registers the commands)
-from mt5dash.cli.main import app
-from mt5dash.deploy.systemd import runner_unit
-from mt5dash.settings import load_settings
 
 cli = CliRunner()
 UNIT = "actions-runner-mt5-hub.service"

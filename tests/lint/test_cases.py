@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from lint_helpers import dashboard, lint, panel
-
 from mt5dash.lint import Finding, Severity
+from tests.lint.lint_helpers import dashboard, lint, panel
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from lint_helpers import dashboard, encode, panel
 from typer.testing import CliRunner
 
 from mt5dash.cli import main
+from tests.lint.lint_helpers import dashboard, encode, panel
 
 main._register()
 app = main.app

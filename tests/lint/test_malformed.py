@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lint_helpers import lint
+from tests.lint.lint_helpers import lint
 
 # Each file has values of unexpected types where lists, mappings or strings
 # belong; all are valid JSON or YAML except r.yaml and s.json.

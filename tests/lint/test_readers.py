@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from lint_helpers import dashboard, panel
-
 from mt5dash.lint.readers import read
+from tests.lint.lint_helpers import dashboard, panel
 
 
 def kinds(name: str, text: str) -> list[tuple[str, str, bool]]:

@@ -10,7 +10,8 @@ import copy
 from typing import Any
 
 import pytest
-from lint_helpers import dashboard, lint, panel
+
+from tests.lint.lint_helpers import dashboard, lint, panel
 
 PROM = {"type": "prometheus", "uid": "prom"}
 DATASOURCES = """\
