@@ -277,10 +277,14 @@ def verify(
     ca_cert: str = CA_CERT,
     timeout: float = TIMEOUT,
     prometheus_url: str = typer.Option(
-        "", "--prometheus-url", help="Prometheus to check (or the target's)."
+        "",
+        "--prometheus-url",
+        help="Prometheus to check (default: the target's, else the deployed one).",
     ),
     runner_unit: str = typer.Option(
-        "", "--runner-unit", help="The Actions runner's systemd unit."
+        "",
+        "--runner-unit",
+        help="The runner's systemd unit (default: the one deploy installs).",
     ),
     github_repo: str = typer.Option(
         "", "--github-repo", help="owner/name the runner is registered to."
@@ -306,7 +310,6 @@ def verify(
     """
     import os
 
-    from mt5dash.errors import ConfigError
     from mt5dash.settings import load_settings
     from mt5dash.verify import VerifyOptions, check
     from mt5dash.verify import verify as run_verify
@@ -316,11 +319,14 @@ def verify(
     settings = load_settings(project)
     if not prometheus_url and target:
         prometheus_url = settings.targets[target].prometheus_url
-    if not prometheus_url:
-        raise ConfigError(
-            "give the Prometheus to check: --prometheus-url URL, or "
-            "prometheus_url in the target"
-        )
+    # On the hub's host, the deployed Prometheus and runner are the defaults.
+    prometheus_url = (
+        prometheus_url or f"http://127.0.0.1:{settings.deploy.prometheus_port}"
+    )
+    if not runner_unit:
+        from mt5dash.deploy.systemd import unit_name
+
+        runner_unit = unit_name(settings)
     options = VerifyOptions(
         prometheus_url=prometheus_url,
         runner_unit=runner_unit,
