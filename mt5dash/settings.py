@@ -47,6 +47,8 @@ class PrometheusSettings(_Section):
         default_factory=lambda: ["host.docker.internal:9101"]
     )
     textfile_dir: str = "/var/lib/prometheus/node-exporter"
+    # Where Prometheus sends the alerts of its own rule files ("" for nowhere).
+    alertmanager: str = "alertmanager:9093"
 
 
 class Target(_Section):
@@ -104,6 +106,7 @@ class DeploySettings(_Section):
     grafana_image: str = "grafana/grafana-oss"
     prometheus_image: str = "prom/prometheus:v2.55.1"
     node_exporter_image: str = "prom/node-exporter:v1.8.2"
+    alertmanager_image: str = "prom/alertmanager:v0.27.0"
     # The uid the Grafana image runs as; it must be able to read the secrets.
     grafana_container_uid: int = 472
     compose_project: str = "mt5dash"

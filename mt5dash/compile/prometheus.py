@@ -84,6 +84,17 @@ class Untranslatable(Exception):
         self.message = message
 
 
+ALERTMANAGER_FILE = "prometheus/alertmanager.yml"
+
+# Alerts of the Prometheus rule files are shown and silenced in Grafana through
+# its Alertmanager datasource; notifications go out through Grafana's alerting,
+# so this Alertmanager routes everything to a receiver with no integrations.
+ALERTMANAGER_CONFIG: dict[str, Any] = {
+    "receivers": [{"name": "grafana-managed"}],
+    "route": {"group_by": ["alertname"], "receiver": "grafana-managed"},
+}
+
+
 def render_prometheus(declared: Declarations, settings: Settings) -> dict[str, str]:
     """Prometheus's files, by path relative to the output folder.
 
@@ -108,6 +119,8 @@ def render_prometheus(declared: Declarations, settings: Settings) -> dict[str, s
         if path.startswith("prometheus/rules/")
     )
     files[CONFIG_FILE] = _dump(prometheus_config(settings, rule_files))
+    if settings.prometheus.alertmanager:
+        files[ALERTMANAGER_FILE] = _dump(ALERTMANAGER_CONFIG)
     return dict(sorted(files.items()))
 
 
@@ -155,7 +168,7 @@ def prometheus_config(settings: Settings, rule_files: list[str]) -> dict[str, An
     ]
     if own.kpi_targets:
         jobs.append(_scrape_job(KPI_JOB, list(own.kpi_targets), honor_labels=True))
-    return {
+    config: dict[str, Any] = {
         "global": {
             "evaluation_interval": own.evaluation_interval,
             "scrape_interval": own.scrape_interval,
@@ -163,6 +176,10 @@ def prometheus_config(settings: Settings, rule_files: list[str]) -> dict[str, An
         "rule_files": rule_files,
         "scrape_configs": jobs,
     }
+    if own.alertmanager:
+        targets = {"static_configs": [{"targets": [own.alertmanager]}]}
+        config["alerting"] = {"alertmanagers": [targets]}
+    return config
 
 
 def _scrape_job(

@@ -195,18 +195,45 @@ def _node_exporter(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _alertmanager(settings: Settings, inputs: StackInputs) -> dict[str, Any]:
+    out = _from_compose_dir(inputs.project_dir, settings.out)
+    _, _, port = settings.prometheus.alertmanager.rpartition(":")
+    config = inputs.project_dir / settings.out / "prometheus" / "alertmanager.yml"
+    return {
+        "image": settings.deploy.alertmanager_image,
+        "restart": "unless-stopped",
+        "command": [
+            "--config.file=/etc/alertmanager/alertmanager.yml",
+            "--storage.path=/alertmanager",
+            f"--web.listen-address=:{port}",
+        ],
+        "volumes": [
+            f"{out}/prometheus/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro",
+            "alertmanager-data:/alertmanager",
+        ],
+        "healthcheck": _healthcheck(f"http://localhost:{port}/-/ready"),
+        "labels": {CONFIG_LABEL: _digest([config])},
+    }
+
+
 def stack(settings: Settings, inputs: StackInputs) -> dict[str, Any]:
     """The stack as a Compose document (a plain dict)."""
     node_exporter, _ = node_exporter_address(settings)
     secrets = _from_compose_dir(inputs.project_dir, settings.deploy.secrets_dir)
+    services = {
+        node_exporter: _node_exporter(settings),
+        "prometheus": _prometheus(settings, inputs),
+        "grafana": _grafana(settings, inputs),
+    }
+    volumes: dict[str, Any] = {"grafana-data": {}, "prometheus-data": {}}
+    if settings.prometheus.alertmanager:
+        name, _, _ = settings.prometheus.alertmanager.rpartition(":")
+        services[name] = _alertmanager(settings, inputs)
+        volumes["alertmanager-data"] = {}
     return {
         "name": settings.deploy.compose_project,
-        "services": {
-            node_exporter: _node_exporter(settings),
-            "prometheus": _prometheus(settings, inputs),
-            "grafana": _grafana(settings, inputs),
-        },
-        "volumes": {"grafana-data": {}, "prometheus-data": {}},
+        "services": services,
+        "volumes": volumes,
         "secrets": {ADMIN_SECRET: {"file": f"{secrets}/{secret_files.ADMIN_PASSWORD}"}},
     }
 

@@ -28,6 +28,7 @@ def test_build_prints_the_files_it_changed(make_project):
         "dashboards/providers.yaml",
         "datasources/datasources.yaml",
         "grafana.ini",
+        "prometheus/alertmanager.yml",
         "prometheus/prometheus.yml",
     ]
 

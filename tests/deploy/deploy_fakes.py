@@ -38,7 +38,7 @@ case "$*" in
     fi
     touch "$state" ;;
   compose*" ps "*)
-    [ -f "$state" ] && printf 'grafana\nnode-exporter\nprometheus\n' ;;
+    [ -f "$state" ] && printf 'alertmanager\ngrafana\nnode-exporter\nprometheus\n' ;;
   "network inspect"*|inspect*)
     exit 1 ;;
 esac

@@ -158,7 +158,18 @@ def test_the_compose_file_mounts_read_only_and_keeps_secrets_out(
     assert document["secrets"] == {
         "grafana_admin_password": {"file": "../.secrets/grafana_admin_password"}
     }
-    assert document["volumes"] == {"grafana-data": {}, "prometheus-data": {}}
+    assert document["volumes"] == {
+        "alertmanager-data": {},
+        "grafana-data": {},
+        "prometheus-data": {},
+    }
+    alertmanager = document["services"]["alertmanager"]
+    assert alertmanager["volumes"] == [
+        "../provisioning/prometheus/alertmanager.yml:"
+        "/etc/alertmanager/alertmanager.yml:ro",
+        "alertmanager-data:/alertmanager",
+    ]
+    assert "ports" not in alertmanager
 
     prometheus = document["services"]["prometheus"]
     assert prometheus["volumes"] == [
@@ -416,6 +427,7 @@ def test_without_compose_each_service_starts_with_docker_run(
         "mt5dash-node-exporter",
         "mt5dash-prometheus",
         "mt5dash-grafana",
+        "mt5dash-alertmanager",
     ]
     grafana = runs[2]
     secrets = project.resolve() / ".secrets"

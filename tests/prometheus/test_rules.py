@@ -73,6 +73,9 @@ def test_config_scrapes_prometheus_node_exporter_and_kpi_source(
     files = render(tmp_path, sharpe_rule(["12m"], ["8m"]))
 
     assert yaml.safe_load(files["prometheus/prometheus.yml"]) == {
+        "alerting": {
+            "alertmanagers": [{"static_configs": [{"targets": ["alertmanager:9093"]}]}]
+        },
         "global": {"evaluation_interval": "15s", "scrape_interval": "15s"},
         "rule_files": ["rules/kpi.yml"],
         "scrape_configs": [
@@ -345,7 +348,7 @@ def test_rules_of_other_datasources_and_paused_rules_are_left_out(
     paused = sharpe_rule([], []).model_copy(update={"is_paused": True})
 
     files = render(tmp_path, logs_rule, paused, datasources=(loki,))
-    assert sorted(files) == ["prometheus/prometheus.yml"]
+    assert sorted(files) == ["prometheus/alertmanager.yml", "prometheus/prometheus.yml"]
     assert yaml.safe_load(files["prometheus/prometheus.yml"])["rule_files"] == []
 
 
@@ -363,6 +366,7 @@ def test_groups_sharing_a_name_get_their_folder_in_the_file_name(
     )
     files = render_prometheus(declared, declared.settings)
     assert sorted(files) == [
+        "prometheus/alertmanager.yml",
         "prometheus/prometheus.yml",
         "prometheus/rules/ops-kpi.yml",
         "prometheus/rules/trading-kpi.yml",
@@ -382,3 +386,22 @@ def test_the_hubs_rules_and_examples_pass_promtool(promtool, write_tree) -> None
     for path in tests:
         result = promtool("test", "rules", path.removeprefix("prometheus/"), cwd=root)
         assert result.returncode == 0, f"{path}:\n{result.stdout}{result.stderr}"
+
+
+def test_alertmanager_routes_everything_to_a_silent_receiver(tmp_path: Path) -> None:
+    files = render(tmp_path, sharpe_rule([], []))
+
+    assert yaml.safe_load(files["prometheus/alertmanager.yml"]) == {
+        "receivers": [{"name": "grafana-managed"}],
+        "route": {"group_by": ["alertname"], "receiver": "grafana-managed"},
+    }
+
+
+def test_no_alertmanager_means_no_alerting_section(tmp_path: Path) -> None:
+    settings = Settings(prometheus=PrometheusSettings(alertmanager=""))
+    declared = Declarations(project=tmp_path, settings=settings)
+
+    files = render_prometheus(declared, settings)
+
+    assert sorted(files) == ["prometheus/prometheus.yml"]
+    assert "alerting" not in yaml.safe_load(files["prometheus/prometheus.yml"])
