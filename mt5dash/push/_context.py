@@ -203,23 +203,34 @@ class Context:
 
     # Secrets
 
-    def resolve(self, value: Any, where: str, problems: list[str]) -> Any:
-        """``value`` with every secret reference replaced by its value."""
+    def resolve(
+        self, value: Any, obj: str, problems: list[str], field: str = ""
+    ) -> Any:
+        """``value`` with every secret reference replaced by its value.
+
+        A secret that cannot be read is a problem, except in a dry run,
+        where it stands as ``<env:NAME>`` so a diff works without secrets.
+        """
         if isinstance(value, EnvSecret | FileSecret):
             try:
                 secret = value.resolve()
             except ConfigError as exc:
-                problems.append(f"{where}: {exc}")
+                if self.options.dry_run:
+                    log.warning("%s: %s: %s; compared as <%s>", obj, field, exc, value)
+                    return f"<{value}>"
+                problems.append(f"{obj}: {field}: {exc}")
                 return ""
             self.secret_values.add(secret)
             return secret
         if isinstance(value, dict):
             return {
-                k: self.resolve(v, f"{where}.{k}", problems) for k, v in value.items()
+                k: self.resolve(v, obj, problems, f"{field}.{k}".lstrip("."))
+                for k, v in value.items()
             }
         if isinstance(value, list):
             return [
-                self.resolve(v, f"{where}[{i}]", problems) for i, v in enumerate(value)
+                self.resolve(v, obj, problems, f"{field}[{i}]")
+                for i, v in enumerate(value)
             ]
         return value
 

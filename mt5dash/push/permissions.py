@@ -24,8 +24,9 @@ def _subject(item: JSON) -> str:
     return "?"
 
 
-def _live_items(answer: list[JSON]) -> list[str]:
-    out = []
+def _live_items(answer: list[JSON]) -> dict[str, str]:
+    """The folder's own permissions as ``{"team:ops": "Edit"}``."""
+    out = {}
     for item in answer:
         if item.get("inherited"):
             continue
@@ -38,8 +39,8 @@ def _live_items(answer: list[JSON]) -> list[str]:
             subject = f"role:{item['role']}"
         else:
             continue
-        out.append(f"{subject}={level}")
-    return sorted(out)
+        out[subject] = level
+    return dict(sorted(out.items()))
 
 
 def sync(ctx: Context, state: DesiredState) -> None:
@@ -71,16 +72,18 @@ def sync(ctx: Context, state: DesiredState) -> None:
 
     def one(uid: str) -> None:
         items = state.folder_permissions[uid]
-        live = ctx.read(
+        live = ctx.read_optional(
             f"read permissions of folder {uid}",
             lambda: http.GET(f"/folders/{uid}/permissions"),
         )
-        want = sorted(f"{_subject(i)}={i['permission']}" for i in items)
+        if live is None and not ctx.options.dry_run:
+            raise ApiError(404, None, f"folder {uid!r} does not exist")
+        want = dict(sorted((_subject(i), i["permission"]) for i in items))
         ctx.reconcile(
             KIND,
             uid,
-            {"items": _live_items(live or [])},
-            {"items": want},
+            _live_items(live or []),
+            want,
             create=lambda: None,
             update=lambda: http.POST(f"/folders/{uid}/permissions", json=body(items)),
         )

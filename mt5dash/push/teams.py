@@ -60,7 +60,8 @@ def sync_members(ctx: Context, state: DesiredState) -> None:
         live = find_team(ctx, name)
         if live is None:
             # Only in a dry run: the team is created by this same push.
-            ctx.record(MEMBERS, name, UPDATED, _member_changes([], team["members"]))
+            changes = _member_changes([], sorted(team["members"]))
+            ctx.record(MEMBERS, name, UPDATED if changes else UNCHANGED, changes)
             return
         team_id = live["id"]
         members = ctx.read(

@@ -255,10 +255,27 @@ def test_missing_secret_stops_before_any_request(
     assert result.exit_code == 2
     assert result.stderr == (
         "error: cannot push, nothing was sent:\n"
-        "  contact point 'mt5-dingtalk'.settings.url: environment variable "
+        "  contact point 'mt5-dingtalk': settings.url: environment variable "
         "DINGTALK_URL is not set\n"
     )
     assert fake_grafana.requests[before:] == []
+
+
+def test_diff_works_without_secrets(
+    cli: Any, fake_grafana: Any, state: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = credentials_of_fake(fake_grafana)
+    assert cli(["push", "--url", fake_grafana.url], state, env).exit_code == 0
+    monkeypatch.delenv("DINGTALK_URL")
+
+    result = cli(["diff", "--url", fake_grafana.url], state, env)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "no differences; 9 unchanged\n"
+    assert (
+        "contact point 'mt5-dingtalk': settings.url: environment variable "
+        "DINGTALK_URL is not set; compared as <env:DINGTALK_URL>"
+    ) in result.stderr
 
 
 def test_plain_http_to_a_remote_host_is_refused(cli: Any, state: Any) -> None:

@@ -222,3 +222,49 @@ def test_prune_leaves_contact_points_mt5dash_did_not_push(
     assert ("contact point", "hand-made") not in outcomes(report)
     names = {c["name"] for c in grafana.api().alertingprovisioning.get_contactpoints()}
     assert "hand-made" in names
+
+
+def test_teams_users_members_and_folder_permissions(
+    fake_grafana: Any, state: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mt5dash.secrets import EnvSecret
+
+    monkeypatch.setenv("ALICE_PASSWORD", "alice-Pa55word")
+    state.users = [
+        {
+            "login": "alice",
+            "email": "alice@hub.example",
+            "name": "Alice",
+            "role": "Editor",
+            "password": EnvSecret(name="ALICE_PASSWORD"),
+        }
+    ]
+    state.teams = [{"name": "traders", "email": "", "members": ["alice"]}]
+    state.folder_permissions = {
+        "mt5-hub": [
+            {"team": "traders", "permission": "View"},
+            {"role": "Editor", "permission": "Edit"},
+        ]
+    }
+    config = ClientConfig(
+        url=fake_grafana.url,
+        user=fake_grafana.admin_user,
+        password=fake_grafana.admin_password,
+    )
+
+    planned = push(state, config, dry_run=True)
+    first = push(state, config)
+    second = push(state, config)
+
+    assert outcomes(planned)[("folder permissions", "mt5-hub")] == "to update"
+    assert outcomes(first)[("user", "alice")] == "created"
+    assert outcomes(first)[("team", "traders")] == "created"
+    assert outcomes(first)[("team members", "traders")] == "updated"
+    permissions = next(r for r in first.results if r.kind == "folder permissions")
+    assert [str(c) for c in permissions.changes] == [
+        'role:Viewer: removed "View"',
+        'team:traders: added "View"',
+        'user:admin: removed "Admin"',
+    ]
+    assert second.counts == {"unchanged": 13}
+    assert "alice-Pa55word" not in repr(first.to_json())
