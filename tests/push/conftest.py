@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
@@ -178,3 +179,41 @@ def config_for(url: str, auth: Any) -> ClientConfig:
     if isinstance(auth, tuple):
         return ClientConfig(url=url, user=auth[0], password=auth[1], backoff=0.01)
     return ClientConfig(url=url, token=auth, backoff=0.01)
+
+
+@pytest.fixture(autouse=True)
+def _clean_real_grafana(request: pytest.FixtureRequest) -> None:
+    """On a real Grafana, remove what an earlier test run left behind.
+
+    Tests use fixed uids and names so their messages can be checked exactly;
+    on the fake every test starts empty, on a real Grafana this makes it so.
+    """
+    if "grafana" not in request.fixturenames:
+        return
+    target = request.getfixturevalue("grafana")
+    if target.is_fake:
+        return
+    reset(target.api())
+
+
+def reset(api: Any) -> None:
+    """Delete the resources these tests create, ignoring what is not there."""
+    from grafana_client.client import GrafanaException
+
+    def quietly(call: Any) -> None:
+        with contextlib.suppress(GrafanaException):
+            call()
+
+    provisioning = api.alertingprovisioning
+    quietly(provisioning.delete_notification_policy_tree)
+    for point in provisioning.get_contactpoints() or []:
+        if point["name"] in CONTACT_POINTS:
+            quietly(lambda u=point["uid"]: provisioning.delete_contactpoint(u))
+    for name in ("mt5", "mt5-inventory", "mt5dash-inventory"):
+        quietly(lambda n=name: provisioning.delete_template(n))
+    quietly(lambda: provisioning.delete_mute_timing("weekend"))
+    quietly(lambda: api.folder.delete_folder("mt5-hub", force_delete_rules="true"))
+    quietly(lambda: api.datasource.delete_datasource_by_uid("prom-main"))
+
+
+CONTACT_POINTS = {"mt5-dingtalk", "old-hook", "ops-hook", "hand-made"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any
 
 import pytest
@@ -268,3 +269,34 @@ def test_teams_users_members_and_folder_permissions(
     ]
     assert second.counts == {"unchanged": 13}
     assert "alice-Pa55word" not in repr(first.to_json())
+
+
+def test_a_stalled_request_times_out_and_is_retried(
+    fake_grafana: Any, state: Any
+) -> None:
+    config = ClientConfig(
+        url=fake_grafana.url,
+        user=fake_grafana.admin_user,
+        password=fake_grafana.admin_password,
+        timeout=0.5,
+        backoff=0.01,
+    )
+    fake_grafana.stall_request(1, 2.0)
+
+    report = push(state, config)
+
+    assert report.counts == {"created": 8, "updated": 1}
+    # The stalled read is logged by the fake once it is answered, 2 s late.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and len(folder_reads(fake_grafana)) < 2:
+        time.sleep(0.1)
+    # The retry found no folder; the stalled read, answered after the push
+    # created it, found it.
+    assert folder_reads(fake_grafana) == [
+        ("GET", "/api/folders/mt5-hub", 404),
+        ("GET", "/api/folders/mt5-hub", 200),
+    ]
+
+
+def folder_reads(fake: Any) -> list[Any]:
+    return [r for r in fake.requests if r[1] == "/api/folders/mt5-hub"]
