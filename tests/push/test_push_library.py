@@ -300,3 +300,72 @@ def test_a_stalled_request_times_out_and_is_retried(
 
 def folder_reads(fake: Any) -> list[Any]:
     return [r for r in fake.requests if r[1] == "/api/folders/mt5-hub"]
+
+
+def fake_config(fake: Any) -> ClientConfig:
+    return ClientConfig(
+        url=fake.url, user=fake.admin_user, password=fake.admin_password
+    )
+
+
+def test_version_mismatch_names_the_dashboard_and_what_to_do(
+    fake_grafana: Any, state: Any
+) -> None:
+    config = fake_config(fake_grafana)
+    state.contact_points = state.templates = state.mute_timings = []
+    state.rule_groups, state.policy = [], None
+    push(state, config)
+    state.dashboards[0].model["title"] = "MT5 overview (new)"
+    mismatch = {
+        "status": "version-mismatch",
+        "message": "The dashboard has been changed by someone else",
+    }
+    # folder, datasource, dashboard, its versions, then the save.
+    fake_grafana.fail_request(5, status=412, body=mismatch)
+
+    with pytest.raises(PushError) as error:
+        push(state, config, workers=1)
+
+    failed = error.value.report.by_outcome("failed")
+    assert [(r.kind, r.name, r.message) for r in failed] == [
+        (
+            "dashboard",
+            "mt5-overview",
+            "412 version-mismatch: dashboard 'mt5-overview' was saved by someone "
+            "else while pushing; run the push again to see the difference",
+        )
+    ]
+
+
+def test_contact_point_uid_conflict_is_explained(fake_grafana: Any, state: Any) -> None:
+    body = {
+        "message": "contact point uid is already in use",
+        "messageId": "alerting.notifications.contact-points.uidInUse",
+        "statusCode": 409,
+    }
+    config = fake_config(fake_grafana)
+    state.dashboards = []
+    # Folder and datasource read and created, templates read, template saved,
+    # contact points read, then the contact point's creation.
+    fake_grafana.fail_request(8, status=409, body=body)
+
+    with pytest.raises(PushError) as error:
+        push(state, config, workers=1)
+
+    failed = error.value.report.by_outcome("failed")
+    assert [(r.kind, r.name, r.message) for r in failed] == [
+        (
+            "contact point",
+            "mt5-dingtalk",
+            "409 contact point uid is already in use: the uid 'mt5-dingtalk' is "
+            "already used by another contact point; give this integration "
+            "another uid",
+        ),
+        (
+            "notification policy",
+            "root",
+            "400 invalid object specification: receiver 'mt5-dingtalk' does not "
+            "exist: the tree refers to a contact point or mute timing Grafana "
+            "does not have; declare it or fix the route",
+        ),
+    ]
