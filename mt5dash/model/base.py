@@ -49,6 +49,8 @@ class Declaration(BaseModel):
         extra="forbid",
         arbitrary_types_allowed=True,
         populate_by_name=True,
+        # Build each validator on first use: most runs use few of the kinds.
+        defer_build=True,
     )
     _site: tuple[str, int] | None = PrivateAttr(default=None)
 
