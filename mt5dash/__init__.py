@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mt5dash.build import (
+    from mt5dash.builder import (
         BuildResult,
         build,
         build_state,
@@ -78,7 +78,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "AlertExample": "mt5dash.model",
     "AlertRule": "mt5dash.model",
-    "BuildResult": "mt5dash.build",
+    "BuildResult": "mt5dash.builder",
     "CompileError": "mt5dash.errors",
     "ConfigError": "mt5dash.errors",
     "ContactPoint": "mt5dash.model",
@@ -120,14 +120,14 @@ _EXPORTS = {
     "User": "mt5dash.model",
     "VerifyError": "mt5dash.errors",
     "Webhook": "mt5dash.model",
-    "build": "mt5dash.build",
-    "build_state": "mt5dash.build",
+    "build": "mt5dash.builder",
+    "build_state": "mt5dash.builder",
     "data_freshness": "mt5dash.kpi",
     "disk_usage": "mt5dash.kpi",
     "env": "mt5dash.secrets",
     "from_file": "mt5dash.secrets",
-    "load_project": "mt5dash.build",
-    "render_files": "mt5dash.build",
+    "load_project": "mt5dash.builder",
+    "render_files": "mt5dash.builder",
     "request_latency": "mt5dash.kpi",
     "scheduled_jobs": "mt5dash.kpi",
     "sharpe_ratio": "mt5dash.kpi",

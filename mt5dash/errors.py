@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the user's input, located as precisely as known.
 
@@ -25,6 +25,10 @@ class Problem:
     field: str
     message: str
     line: int | None = None
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """Problems read in file and line order."""
+        return (self.file, self.line or 0, self.obj, self.field, self.message)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -47,7 +51,7 @@ class ProblemsError(Mt5dashError):
     headline = "problems found"
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=Problem.sort_key)
         lines = [f"{len(self.problems)} {self.headline}:"]
         lines += [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))

@@ -8,6 +8,7 @@ are collected; one object reached from several modules counts once.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import logging
@@ -20,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mt5dash.errors import DeclarationError, Problem
+from mt5dash.errors import ConfigError, DeclarationError, Problem
 from mt5dash.model import (
     AlertRule,
     ContactPoint,
@@ -155,12 +156,28 @@ def _import_problem(
                 file,
                 exc.title,
                 ".".join(str(p) for p in err["loc"]),
-                err["msg"],
+                _pydantic_message(exc.title, err),
                 line,
             )
             for err in exc.errors()
         ]
     return [Problem(file, "module", "", f"{type(exc).__name__}: {exc}", line)]
+
+
+def _pydantic_message(title: str, err: Any) -> str:
+    """Pydantic's message, with the allowed fields when a field is unknown."""
+    if err["type"] != "extra_forbidden":
+        return err["msg"]
+    import mt5dash.model
+
+    model = getattr(mt5dash.model, title, None)
+    if model is None:
+        return err["msg"]
+    allowed = sorted(f.alias or name for name, f in model.model_fields.items())
+    given = str(err["loc"][-1])
+    close = difflib.get_close_matches(given, allowed, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown field{hint} {title} takes: {', '.join(allowed)}"
 
 
 def _collect(value: Any, found: dict[int, Any]) -> None:
@@ -173,14 +190,35 @@ def _collect(value: Any, found: dict[int, Any]) -> None:
 def load(project: Path, settings: Settings) -> Declarations:
     """Import the project's declaration modules and collect their declarations.
 
-    Raises ``DeclarationError`` naming every module that cannot be imported.
+    Raises ``DeclarationError`` naming every module that cannot be imported,
+    and ``ConfigError`` when ``project`` has neither declaration folder or a
+    declaration module starts a build of its own while being imported.
     """
     folders = [settings.dashboards, settings.alerts]
+    if not any((project / folder).is_dir() for folder in folders):
+        raise ConfigError(
+            f"{project} has neither {folders[0]}/ nor {folders[1]}/: "
+            "not an mt5dash project (see --project)"
+        )
+    if _loading:
+        raise ConfigError(
+            "a declaration module started a build while being loaded; "
+            "declaration modules only declare, call build() from a script"
+        )
+    return _load(project, settings, folders)
+
+
+_loading = False
+
+
+def _load(project: Path, settings: Settings, folders: list[str]) -> Declarations:
+    global _loading
     modules = [p for folder in folders for p in _module_files(project, folder)]
     _forget_modules({Path(f).parts[0] for f in folders})
     sys.path.insert(0, str(project.resolve()))
     problems: list[Problem] = []
     found: dict[int, Any] = {}
+    _loading = True
     try:
         for folder in folders:
             try:
@@ -199,6 +237,7 @@ def load(project: Path, settings: Settings) -> Declarations:
             for value in vars(module).values():
                 _collect(value, found)
     finally:
+        _loading = False
         sys.path.remove(str(project.resolve()))
     if problems:
         raise DeclarationError(problems)

@@ -15,6 +15,8 @@ from typing import Any
 import orjson
 import yaml
 
+from mt5dash.errors import ConfigError
+
 
 def dump_json(data: Any) -> bytes:
     # orjson writes what json.dumps(indent=2, sort_keys=True) writes, many
@@ -78,16 +80,50 @@ def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:
     return [n for n in names if current.get(n) != files.get(n)]
 
 
+def check_replaceable(root: Path, files: dict[str, bytes], keep: list[Path]) -> None:
+    """Refuse to replace ``root`` unless it only ever held such a tree.
+
+    ``root`` may not be, hold or sit inside any folder of ``keep`` (the
+    project and its declarations), and an existing ``root`` may hold only
+    the top-level names that ``files`` has. Raises ``ConfigError``.
+    """
+    target = root.resolve()
+    for folder in (k.resolve() for k in keep):
+        if target == folder or folder.is_relative_to(target):
+            raise ConfigError(f"refusing to write into {root}: it holds {folder}")
+        if target.is_relative_to(folder) and folder != keep[0].resolve():
+            raise ConfigError(f"refusing to write into {root}: it is inside {folder}")
+    if not target.is_dir():
+        return
+    ours = {rel.split("/")[0] for rel in files}
+    foreign = sorted(p.name for p in target.iterdir() if p.name not in ours)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise ConfigError(
+            f"refusing to replace {root}: it holds {shown}, which mt5dash does not "
+            "write; choose a new or empty folder"
+        )
+
+
+def _folder_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
 def replace_tree(root: Path, files: dict[str, bytes]) -> None:
     """Make ``root`` hold exactly ``files``, or leave it untouched on failure.
 
     Every file is parsed first; the new tree is written beside ``root``, then
     swapped in with two renames.
     """
+    root = root.resolve()
     root.parent.mkdir(parents=True, exist_ok=True)
     for rel, content in files.items():
         _parse(rel, content)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
+    # mkdtemp makes the folder private; the tree is read by Grafana's user.
+    staging.chmod(_folder_mode())
     try:
         folders = {os.path.dirname(rel) for rel in files}
         for folder in sorted(folders):

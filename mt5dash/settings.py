@@ -9,11 +9,30 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from mt5dash.errors import ConfigError
+
+
+def _duration(text: str) -> str:
+    from mt5dash.model.base import duration_seconds
+
+    if duration_seconds(text) <= 0:
+        raise ValueError(f"{text!r} must be longer than 0s")
+    return text
+
+
+Duration = Annotated[str, AfterValidator(_duration)]
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 class _Section(BaseModel):
@@ -25,7 +44,7 @@ class GrafanaSettings(_Section):
 
     version: str = "11.6.0"
     domain: str = "localhost"
-    http_port: int = 3000
+    http_port: Port = 3000
     root_url: str = ""
     # Paths inside the Grafana container; setting both switches to https.
     tls_cert_file: str = ""
@@ -35,13 +54,19 @@ class GrafanaSettings(_Section):
     secret_key_env: str = "GRAFANA_SECRET_KEY"
     provisioning_path: str = "/etc/grafana/provisioning"
 
+    @model_validator(mode="after")
+    def _tls_pair(self) -> GrafanaSettings:
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise ValueError("set both tls_cert_file and tls_key_file, or neither")
+        return self
+
 
 class PrometheusSettings(_Section):
     """How the generated Prometheus configuration scrapes the hub."""
 
-    scrape_interval: str = "15s"
-    evaluation_interval: str = "15s"
-    port: int = 9090
+    scrape_interval: Duration = "15s"
+    evaluation_interval: Duration = "15s"
+    port: Port = 9090
     node_exporter: str = "node-exporter:9100"
     kpi_targets: list[str] = Field(
         default_factory=lambda: ["host.docker.internal:9101"]
@@ -99,8 +124,8 @@ class DeploySettings(_Section):
     runner's version are pinned with its SHA-256 so a deploy is repeatable.
     """
 
-    grafana_port: int = 3000
-    prometheus_port: int = 9090
+    grafana_port: Port = 3000
+    prometheus_port: Port = 9090
     # Prometheus has no authentication: publish it on loopback only.
     prometheus_bind: str = "127.0.0.1"
     grafana_image: str = "grafana/grafana-oss"
@@ -146,25 +171,33 @@ class Settings(_Section):
     edition: Literal["oss"] = "oss"
 
 
-def _read_table(project: Path) -> tuple[dict, str]:
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name} cannot be read: {exc}") from None
+
+
+def _read_table(project: Path) -> tuple[dict[str, Any], str]:
     own = project / "mt5dash.toml"
     if own.is_file():
-        with own.open("rb") as f:
-            return tomllib.load(f), "mt5dash.toml"
+        return _read_toml(own), "mt5dash.toml"
     pyproject = project / "pyproject.toml"
     if pyproject.is_file():
-        with pyproject.open("rb") as f:
-            data = tomllib.load(f)
+        data = _read_toml(pyproject)
         return data.get("tool", {}).get("mt5dash", {}), "pyproject.toml"
     return {}, ""
 
 
 def load_settings(project: Path) -> Settings:
-    """Read the settings of the project rooted at ``project``."""
-    try:
-        table, source = _read_table(project)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"settings cannot be read: {exc}") from None
+    """Read the settings of the project rooted at ``project``.
+
+    Raises ``ConfigError`` when ``project`` is not a folder.
+    """
+    if not Path(project).is_dir():
+        raise ConfigError(f"project folder {project} does not exist")
+    table, source = _read_table(project)
     try:
         return Settings.model_validate(table)
     except ValidationError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from mt5dash import promql
 from mt5dash.compile.alerting import routed_receivers, used_mute_timings
@@ -411,8 +412,39 @@ def _secret_fields(d: Declarations) -> Iterator[tuple[Declaration, str, str, Any
         yield user, f"user {user.login!r}", "password", user.password
 
 
+# Query parameters that carry a credential in webhook URLs.
+CREDENTIAL_PARAMS = frozenset(
+    {"access_token", "token", "key", "api_key", "apikey", "secret", "sig",
+     "signature", "password", "auth"}
+)  # fmt: skip
+
+
+def _url_credential(url: str) -> str | None:
+    """What makes ``url`` hold a credential, if anything."""
+    parts = urlsplit(url)
+    if parts.password:
+        return "a password in the address"
+    for name, _ in parse_qsl(parts.query, keep_blank_values=True):
+        if name.lower() in CREDENTIAL_PARAMS:
+            return f"the query parameter {name!r}"
+    return None
+
+
 def check_secrets(ctx: Context) -> None:
     """Secrets are references to the environment or a file, never literals."""
+    for point in ctx.declared.contact_points:
+        for i, integration in enumerate(point.integrations):
+            url = integration.url if isinstance(integration, Webhook) else None
+            held = _url_credential(url) if isinstance(url, str) else None
+            if held:
+                ctx.report(
+                    point,
+                    f"contact point {point.name!r}",
+                    f"integrations[{i}].url",
+                    f"the url holds a credential ({held}; value not shown); use "
+                    "mt5dash.env('VARIABLE') or mt5dash.from_file('/path') for "
+                    "the whole url",
+                )
     for obj, kind, field_path, value in _secret_fields(ctx.declared):
         if value is None or isinstance(value, EnvSecret | FileSecret):
             continue

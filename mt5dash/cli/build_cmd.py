@@ -23,7 +23,7 @@ def build(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging."),
 ) -> None:
     """Compile dashboards/ and alerts/ into Grafana provisioning files."""
-    from mt5dash.build import build as run_build
+    from mt5dash.builder import build as run_build
 
     setup_logging(verbose)
     result = run_build(project, out, check=check)

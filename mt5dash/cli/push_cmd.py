@@ -86,7 +86,7 @@ def client_config(
 
 def load_state(project: Path) -> DesiredState:
     """What the project's declarations say Grafana should hold."""
-    from mt5dash.build import build_state
+    from mt5dash.builder import build_state
 
     return build_state(project)
 

@@ -32,7 +32,7 @@ def _client(access: GrafanaAccess) -> ClientConfig:
 
 def push_project(project_dir: Path, access: GrafanaAccess) -> str:
     """Push the project's declarations to the deployed Grafana as its admin."""
-    from mt5dash.build import build_state
+    from mt5dash.builder import build_state
     from mt5dash.push import push
 
     return push(build_state(project_dir), _client(access)).summary()

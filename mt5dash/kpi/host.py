@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from mt5dash.kpi.bundle import KpiBundle
+import math
+import re
+
+from mt5dash.kpi.bundle import KpiBundle, minutes, quiet_times, step_example
 from mt5dash.model import AlertExample, AlertRule
 from mt5dash.panels import gauge, timeseries
 
 # The labels of the example filesystem in the rules' promtool examples.
-_ROOT_FS = '{fstype="ext4",instance="hub",mountpoint="/"}'
+_EXAMPLE_FS = {"fstype": "ext4", "instance": "hub", "mountpoint": "/"}
 
 DISK_RUNBOOK = """\
 ### Disk almost full / filling up
@@ -71,16 +74,7 @@ def disk_usage(
         description=f"A filesystem is more than {percent:g}% used.",
         dashboard=dashboard,
         panel="Disk used" if dashboard else None,
-        examples=[
-            AlertExample(
-                series={
-                    f"node_filesystem_avail_bytes{_ROOT_FS}": "50x5 5x30",
-                    f"node_filesystem_size_bytes{_ROOT_FS}": "100x40",
-                },
-                fires_at=["21m"],
-                quiet_at=["3m", "12m"],
-            )
-        ],
+        examples=_full_examples(selector, percent, for_),
     )
     horizon = predict_hours * 3600
     filling = AlertRule(
@@ -96,15 +90,50 @@ def disk_usage(
         description=f"At the rate of the last {trend}, free space runs out soon.",
         dashboard=dashboard,
         panel="Disk used over time" if dashboard else None,
-        examples=[
-            AlertExample(
-                series={f"node_filesystem_avail_bytes{_ROOT_FS}": "100000-1000x60"},
-                fires_at=["40m"],
-                quiet_at=["5m"],
-            )
-        ],
+        examples=[_filling_example(selector, predict_hours, for_)],
     )
     runbook = DISK_RUNBOOK.format(
         percent=f"{percent:g}", trend=trend, hours=predict_hours
     )
     return KpiBundle(panels, (full, filling), runbook)
+
+
+def _example_fs(selector: str) -> str:
+    """Labels of an example filesystem that ``selector``'s equality matchers keep."""
+    labels = dict(_EXAMPLE_FS)
+    labels.update(re.findall(r'(\w+)\s*=\s*"([^"]*)"', selector.replace("!=", "~~")))
+    return "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}"
+
+
+def _full_examples(selector: str, percent: float, for_: str) -> list[AlertExample]:
+    """Used space goes from 20 points under ``percent`` to halfway to 100%."""
+    if percent >= 100:
+        return []
+    fs = _example_fs(selector)
+    healthy = 100 - max(percent - 20, 0)
+    example = step_example(
+        {
+            f"node_filesystem_avail_bytes{fs}": (healthy, (100 - percent) / 2),
+            f"node_filesystem_size_bytes{fs}": (100, 100),
+        },
+        for_,
+        before=5,
+    )
+    return [example]
+
+
+def _filling_example(selector: str, hours: int, for_: str) -> AlertExample:
+    """Free space falls fast enough to be gone twice over within ``hours``."""
+    start = 10**9
+    per_minute = math.ceil(2 * start * 60 / (hours * 3600)) + 1
+    wait = minutes(for_)
+    return AlertExample(
+        series={
+            f"node_filesystem_avail_bytes{_example_fs(selector)}": (
+                f"{start}-{per_minute}x{wait + 12}"
+            )
+        },
+        # predict_linear needs two samples: the condition holds from minute 1.
+        fires_at=[f"{wait + 2}m"],
+        quiet_at=quiet_times(1, wait),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mt5dash.kpi.bundle import KpiBundle
+from mt5dash.kpi.bundle import KpiBundle, minutes, quiet_times, step_example
 from mt5dash.model import AlertExample, AlertRule
 from mt5dash.panels import stat, table
 
@@ -64,14 +64,7 @@ def scheduled_jobs(
         description=f"No successful run for more than {max_age_hours:g} hours.",
         dashboard=dashboard,
         panel="Hours since last success" if dashboard else None,
-        examples=[
-            AlertExample(
-                # Last success 100000 s before the test's epoch: over a day ago.
-                series={f'{success_metric}{{{label}="export-ticks"}}': "-100000x40"},
-                fires_at=["10m"],
-                quiet_at=["2m"],
-            )
-        ],
+        examples=_missed_examples(success_metric, label, max_age_hours, for_),
     )
     failed = AlertRule(
         uid=failed_uid,
@@ -82,13 +75,7 @@ def scheduled_jobs(
         description="The last run of a scheduled job exited with a non-zero status.",
         dashboard=dashboard,
         panel="Last exit status" if dashboard else None,
-        examples=[
-            AlertExample(
-                series={f'{status_metric}{{{label}="export-ticks"}}': "0x5 2x20"},
-                fires_at=["12m"],
-                quiet_at=["3m", "8m"],
-            )
-        ],
+        examples=[step_example({_series(status_metric, label): (0, 2)}, for_)],
     )
     return KpiBundle(
         panels, (missed, failed), JOBS_RUNBOOK.format(max_age=f"{max_age_hours:g}")
@@ -97,3 +84,27 @@ def scheduled_jobs(
 
 def _label(label: str) -> str:
     return "Job {{ $labels." + label + " }}"
+
+
+def _series(metric: str, label: str) -> str:
+    return f'{metric}{{{label}="export-ticks"}}'
+
+
+def _missed_examples(
+    metric: str, label: str, max_age_hours: float, for_: str
+) -> list[AlertExample]:
+    """A job whose last success is twice ``max_age_hours`` before the test's
+    start fires once ``for_`` has passed; one succeeding every minute never."""
+    wait = minutes(for_)
+    stale = -round(2 * max_age_hours * 3600)
+    return [
+        AlertExample(
+            series={_series(metric, label): f"{stale}x{wait + 10}"},
+            fires_at=[f"{wait}m"],
+            quiet_at=quiet_times(0, wait + 1),
+        ),
+        AlertExample(
+            series={_series(metric, label): f"0+60x{wait + 10}"},
+            quiet_at=[f"{wait + 5}m"],
+        ),
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mt5dash.kpi.bundle import KpiBundle
+from mt5dash.kpi.bundle import KpiBundle, minutes
 from mt5dash.model import AlertExample, AlertRule
 from mt5dash.panels import timeseries
 
@@ -73,18 +73,7 @@ def request_latency(
         ),
         dashboard=dashboard,
         panel=title if dashboard else None,
-        examples=[
-            AlertExample(
-                # All requests under 0.1 s for 5 minutes, then 40% slower.
-                series={
-                    _bucket(metric, "0.1"): "0+60x40",
-                    _bucket(metric, "1"): "0+60x5 300+100x35",
-                    _bucket(metric, "+Inf"): "0+60x5 300+100x35",
-                },
-                fires_at=["25m"],
-                quiet_at=["3m"],
-            )
-        ],
+        examples=_examples(metric, by, quantile, threshold_seconds, for_),
     )
     runbook = LATENCY_RUNBOOK.format(
         quantile_pct=f"{quantile * 100:g}", threshold=threshold_seconds, for_=for_
@@ -92,5 +81,35 @@ def request_latency(
     return KpiBundle(panels, (rule,), runbook)
 
 
-def _bucket(metric: str, le: str) -> str:
-    return f'{metric}_bucket{{handler="orders",le="{le}"}}'
+def _bucket(metric: str, by: tuple[str, ...], le: float | str) -> str:
+    labels = "".join(f'{label}="orders",' for label in by)
+    bound = le if isinstance(le, str) else f"{le:g}"
+    return f'{metric}_bucket{{{labels}le="{bound}"}}'
+
+
+def _examples(
+    metric: str, by: tuple[str, ...], quantile: float, threshold: float, for_: str
+) -> list[AlertExample]:
+    """60 requests a minute, all faster than half the threshold for 5 minutes,
+    then all between half and twice the threshold.
+
+    Afterwards the quantile is interpolated inside the slow bucket at
+    ``threshold * (0.5 + 1.5 * quantile)``, above the threshold for any
+    quantile over 1/3 (below that the example cannot fire and is left out).
+    """
+    if quantile <= 1 / 3:
+        return []
+    change, wait = 5, minutes(for_)
+    length = change + wait + 12
+    return [
+        AlertExample(
+            series={
+                _bucket(metric, by, threshold / 2): f"0+60x{change} 300x{length}",
+                _bucket(metric, by, threshold * 2): f"0+60x{change + length}",
+                _bucket(metric, by, "+Inf"): f"0+60x{change + length}",
+            },
+            # The rate window sees the slow requests within a minute.
+            fires_at=[f"{change + 1 + wait}m"],
+            quiet_at=[f"{change - 1}m"],
+        )
+    ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mt5dash.kpi.bundle import KpiBundle
-from mt5dash.model import AlertExample, AlertRule
+from mt5dash.kpi.bundle import KpiBundle, step_example
+from mt5dash.model import AlertRule
 from mt5dash.panels import stat, timeseries
 
 SHARPE_RUNBOOK = """\
@@ -85,10 +85,8 @@ def sharpe_ratio(
         dashboard=dashboard,
         panel="Latest Sharpe Ratio" if dashboard else None,
         examples=[
-            AlertExample(
-                series={_series(metric, labels): "1 1 0.3x20"},
-                fires_at=["12m"],
-                quiet_at=["1m", "8m"],
+            step_example(
+                {_series(metric, labels): (threshold + 1, threshold - 0.2)}, for_
             )
         ],
     )
@@ -139,10 +137,9 @@ def data_freshness(
         dashboard=dashboard,
         panel="Market data age" if dashboard else None,
         examples=[
-            AlertExample(
-                series={_series(metric, (label,)): "0.5 0.5 3x30"},
-                fires_at=["17m", "20m"],
-                quiet_at=["1m", "10m"],
+            step_example(
+                {_series(metric, (label,)): (max_age_hours / 4, max_age_hours * 2)},
+                for_,
             )
         ],
     )

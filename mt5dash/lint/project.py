@@ -71,7 +71,7 @@ def display_name(path: Path, project_dir: Path) -> str:
 def rendered_files(project_dir: Path, settings: Settings) -> dict[str, bytes]:
     """The provisioning tree as ``mt5dash build`` renders it, named as written."""
     try:
-        from mt5dash.build import render_files
+        from mt5dash.builder import render_files
     except ImportError:
         out = project_dir / settings.out
         if not out.is_dir():

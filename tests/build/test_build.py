@@ -12,7 +12,7 @@ import json
 import pytest
 import yaml
 
-from mt5dash.build import build, render_files
+from mt5dash.builder import build, render_files
 from mt5dash.errors import DeclarationError, StaleOutputError
 from tests.conftest import REPO
 
@@ -196,7 +196,7 @@ def test_check_lists_stale_files_and_writes_nothing(make_project):
     with pytest.raises(StaleOutputError) as caught:
         build(root, check=True)
 
-    assert caught.value.files == ["extra.yaml", "grafana.ini"]
+    assert caught.value.files == ["provisioning/extra.yaml", "provisioning/grafana.ini"]
     assert ini.read_text() == "edited by hand\n"
 
 
@@ -213,3 +213,32 @@ def test_an_invalid_declaration_leaves_the_previous_output(make_project):
 
     assert sorted((root / "provisioning").rglob("*")) == before
     assert not list(root.glob(".provisioning*"))
+
+
+def test_the_output_folder_is_readable_by_others(make_project):
+    root = make_project(SMALL)
+
+    build(root)
+
+    assert (root / "provisioning").stat().st_mode & 0o755 == 0o755
+
+
+def test_a_module_that_builds_while_being_loaded_gets_one_message(make_project):
+    root = make_project(
+        {
+            **SMALL,
+            "dashboards/script.py": """
+            import mt5dash
+            state = mt5dash.build_state(".")
+            """,
+        }
+    )
+
+    with pytest.raises(DeclarationError) as caught:
+        build(root)
+
+    assert [str(p) for p in caught.value.problems] == [
+        "dashboards/script.py:2: module: ConfigError: a declaration module started "
+        "a build while being loaded; declaration modules only declare, call "
+        "build() from a script"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from mt5dash.cli.main import _register, app
@@ -52,7 +53,8 @@ def test_build_check_on_a_stale_tree_exits_1_listing_the_files(make_project):
 
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        "error: 1 generated file(s) are stale; run 'mt5dash build':\n  grafana.ini\n"
+        "error: 1 generated file(s) are stale; run 'mt5dash build':\n"
+        "  provisioning/grafana.ini\n"
     )
 
 
@@ -92,3 +94,63 @@ def test_bad_settings_exit_2(make_project):
         "error: pyproject.toml [tool.mt5dash]: dashbords: Extra inputs are not "
         "permitted\n"
     )
+
+
+def test_a_project_folder_that_does_not_exist_exits_2(tmp_path):
+    missing = tmp_path / "dashbords"
+
+    result = runner.invoke(app, ["build", "--project", str(missing)])
+
+    assert result.exit_code == 2
+    assert result.stderr == f"error: project folder {missing} does not exist\n"
+    assert not missing.exists()
+
+
+def test_a_folder_without_declarations_is_not_a_project(tmp_path):
+    result = runner.invoke(app, ["build", "--project", str(tmp_path)])
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {tmp_path} has neither dashboards/ nor alerts/: not an mt5dash "
+        "project (see --project)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("out", "reason"),
+    [
+        (".", "it holds"),
+        ("dashboards", "it holds"),
+        ("dashboards/out", "it is inside"),
+    ],
+    ids=["the project itself", "a declaration folder", "inside declarations"],
+)
+def test_build_refuses_to_write_over_the_project(make_project, out, reason):
+    root = make_project(VALID)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+
+    result = runner.invoke(
+        app, ["build", "--project", str(root), "--out", str(root / out)]
+    )
+
+    assert result.exit_code == 2
+    assert reason in result.stderr
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_build_refuses_a_folder_holding_other_files(make_project, tmp_path):
+    root = make_project(VALID)
+    notes = tmp_path / "elsewhere" / "notes.txt"
+    notes.parent.mkdir()
+    notes.write_text("precious\n")
+
+    result = runner.invoke(
+        app, ["build", "--project", str(root), "--out", str(notes.parent)]
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"error: refusing to replace {notes.parent}: it holds notes.txt, which "
+        "mt5dash does not write; choose a new or empty folder\n"
+    )
+    assert notes.read_text() == "precious\n"

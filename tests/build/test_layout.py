@@ -94,7 +94,7 @@ def test_overlaps_finds_intersecting_panels_only():
 
 
 def test_any_grafanalib_panel_can_be_used(make_project):
-    from mt5dash.build import build_state
+    from mt5dash.builder import build_state
 
     root = make_project(
         {

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from mt5dash import AlertRule, Permission, Route, Slack, Threshold, env
+from mt5dash.settings import Settings
 
 
 def test_when_is_split_into_expr_threshold_and_for():
@@ -106,3 +107,21 @@ def test_a_declaration_knows_where_it_was_made():
 
 def test_where_it_was_made_does_not_count_in_equality():
     assert Threshold.parse("below 1") == Threshold(op="below", values=(1,))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"prometheus": {"scrape_interval": "fifteen"}}, "is not a duration"),
+        ({"prometheus": {"evaluation_interval": "0s"}}, "must be longer than 0s"),
+        ({"prometheus": {"port": 99999}}, "less than or equal to 65535"),
+        (
+            {"grafana": {"tls_cert_file": "/x.pem"}},
+            "set both tls_cert_file and tls_key_file, or neither",
+        ),
+    ],
+    ids=["word", "zero", "port", "half of TLS"],
+)
+def test_settings_refused(table, message):
+    with pytest.raises(ValidationError, match=message):
+        Settings.model_validate(table)

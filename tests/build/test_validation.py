@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mt5dash.build import build, build_state
+from mt5dash.builder import build, build_state
 from mt5dash.errors import DeclarationError
 
 BASE = """
@@ -393,6 +393,22 @@ CASES = [
     pytest.param(
         {
             "alerts/a.py": """
+            from mt5dash import ContactPoint, Webhook
+            w = ContactPoint(name="wh", integrations=[Webhook(uid="wh",
+                url="https://hooks.example.com/x?access_token=abc")])
+            """
+        },
+        [
+            "alerts/a.py:2: contact point 'wh': integrations[0].url: the url holds "
+            "a credential (the query parameter 'access_token'; value not shown); "
+            "use mt5dash.env('VARIABLE') or mt5dash.from_file('/path') for the "
+            "whole url"
+        ],
+        id="a webhook url with a token in its query",
+    ),
+    pytest.param(
+        {
+            "alerts/a.py": """
             from mt5dash import AlertRule
             stray = AlertRule(uid="stray", title="Stray", when="up below 1")
             """
@@ -490,3 +506,43 @@ def _snapshot(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def test_an_unknown_field_lists_the_allowed_ones(make_project):
+    root = make_project(
+        {
+            "dashboards/base.py": BASE,
+            "dashboards/a.py": """
+            from mt5dash import Dashboard
+            a = Dashboard(uid="a", title="A", refersh="1m")
+            """,
+        }
+    )
+
+    with pytest.raises(DeclarationError) as caught:
+        build_state(root)
+
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(
+        "dashboards/a.py:2: Dashboard: refersh: unknown field; did you mean "
+        "'refresh'? Dashboard takes: datasource, description, editable, folder, "
+    )
+
+
+def test_problems_read_in_file_and_line_order(make_project):
+    root = make_project(
+        {
+            "dashboards/base.py": BASE,
+            "dashboards/a.py": """
+            from mt5dash import Dashboard
+            a = Dashboard(uid="a", title="A", folder="nowhere")
+            b = Dashboard(uid="b" * 41, title="B")
+            c = Dashboard(uid="c", title="C", folder="elsewhere")
+            """,
+        }
+    )
+
+    with pytest.raises(DeclarationError) as caught:
+        build_state(root)
+
+    assert [p.line for p in caught.value.problems] == [2, 3, 4]

@@ -170,7 +170,7 @@ def test_missing_path_is_a_usage_error(project):
 
 
 def test_project_declarations_pass_lint_strictly():
-    pytest.importorskip("mt5dash.build", reason="the build is not in this tree yet")
+    pytest.importorskip("mt5dash.builder", reason="the build is not in this tree yet")
     from mt5dash.lint import lint_project
 
     root = Path(__file__).resolve().parents[2]

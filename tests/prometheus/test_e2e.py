@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mt5dash.build import build_state, load_project
+from mt5dash.builder import build_state, load_project
 from mt5dash.compile.prometheus import CONFIG_FILE, KPI_JOB, NODE_JOB, render_prometheus
 from mt5dash.desired import DesiredState
 from mt5dash.kpisource import latency, publish_data_age, publish_sharpe, run_job, serve

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mt5dash.build import load_project
+from mt5dash.builder import load_project
 from mt5dash.compile.prometheus import render_prometheus
 from mt5dash.errors import CompileError
 from mt5dash.loader import Declarations

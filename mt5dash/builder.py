@@ -17,7 +17,7 @@ from mt5dash.compile.state import compile_state
 from mt5dash.desired import DesiredState
 from mt5dash.errors import DeclarationError, StaleOutputError
 from mt5dash.loader import Declarations, load
-from mt5dash.output import replace_tree, stale_files
+from mt5dash.output import check_replaceable, replace_tree, stale_files
 from mt5dash.settings import Settings, load_settings
 from mt5dash.validate import validate
 
@@ -97,10 +97,24 @@ def build(
     changed = stale_files(target, files)
     if check:
         if changed:
-            raise StaleOutputError(changed)
+            raise StaleOutputError([_shown(root, target, path) for path in changed])
         log.info("%s is up to date (%d files)", target, len(files))
         return BuildResult(target, files, [])
     if changed:
+        keep = [
+            root,
+            *(root / folder for folder in (settings.dashboards, settings.alerts)),
+        ]
+        check_replaceable(target, files, keep)
         replace_tree(target, files)
     log.info("wrote %d file(s) to %s, %d changed", len(files), target, len(changed))
     return BuildResult(target, files, changed)
+
+
+def _shown(project: Path, out: Path, path: str) -> str:
+    """``path`` of the output folder as the user knows it: from the project."""
+    full = out.resolve() / path
+    try:
+        return full.relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return str(full)
