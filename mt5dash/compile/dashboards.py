@@ -123,6 +123,13 @@ class _DashboardCompiler:
 
     def panel(self, source: Any, path: str) -> dict[str, Any]:
         panel = _clean_panel(_to_plain(source))
+        if not panel.get("type"):
+            title = panel.get("title", "")
+            self.report(
+                f"{path}.type",
+                f"panel {title!r} has no type; Grafana shows 'Panel plugin not "
+                "found' (use e.g. stat, timeseries, gauge, table or text)",
+            )
         ref = self.datasource_ref(panel.get("datasource"), f"{path}.datasource")
         if panel.get("type") == "text" and not panel.get("targets"):
             panel.pop("datasource", None)

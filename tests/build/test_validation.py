@@ -296,6 +296,21 @@ CASES = [
         {
             "dashboards/a.py": """
             from mt5dash import Dashboard
+            a = Dashboard(uid="a", title="A", folder="hub",
+                panels=[{"title": "No type", "targets": [{"expr": "up"}]}])
+            """
+        },
+        [
+            "dashboards/a.py:2: dashboard 'a': panels[0].type: panel 'No type' has "
+            "no type; Grafana shows 'Panel plugin not found' (use e.g. stat, "
+            "timeseries, gauge, table or text)"
+        ],
+        id="a panel dict without a type",
+    ),
+    pytest.param(
+        {
+            "dashboards/a.py": """
+            from mt5dash import Dashboard
             from mt5dash.panels import stat
             a = Dashboard(uid="a", title="A", folder="hub",
                 panels=[stat("Bad", "sum(rate(up[5m])")])
