@@ -46,6 +46,9 @@ class StackInputs:
 
     project_dir: Path
     tls: bool
+    # Whether Grafana's configuration references variables from the deploying
+    # shell, kept in the provisioning env file.
+    provisioning_env: bool = False
 
 
 def _from_compose_dir(project_dir: Path, path: str) -> str:
@@ -80,6 +83,16 @@ def _healthcheck(url: str, *, insecure: bool = False) -> dict[str, Any]:
     }
 
 
+def mounted_paths(service: dict[str, Any]) -> list[str]:
+    """Container paths a service gets from the host: bind mounts and secrets."""
+    paths = [s["target"] for s in service.get("secrets", [])]
+    for volume in service.get("volumes", []):
+        source, target, *_ = volume.split(":")
+        if "/" in source:
+            paths.append(target)
+    return paths
+
+
 def node_exporter_address(settings: Settings) -> tuple[str, int]:
     """The node_exporter service name and port Prometheus scrapes."""
     host, _, port = settings.prometheus.node_exporter.rpartition(":")
@@ -94,7 +107,8 @@ def grafana_tls_paths(settings: Settings) -> tuple[str, str]:
     return TLS_CERT_IN_CONTAINER, TLS_KEY_IN_CONTAINER
 
 
-def _grafana(settings: Settings, inputs: StackInputs) -> dict[str, Any]:
+def grafana_service(settings: Settings, inputs: StackInputs) -> dict[str, Any]:
+    """The Grafana service of the stack."""
     grafana, deploy = settings.grafana, settings.deploy
     out = _from_compose_dir(inputs.project_dir, settings.out)
     secrets = _from_compose_dir(inputs.project_dir, deploy.secrets_dir)
@@ -107,6 +121,9 @@ def _grafana(settings: Settings, inputs: StackInputs) -> dict[str, Any]:
         "grafana-data:/var/lib/grafana",
     ]
     watched = [inputs.project_dir / settings.out / "grafana.ini"]
+    env_files = [f"{secrets}/{secret_files.GRAFANA_ENV}"]
+    if inputs.provisioning_env:
+        env_files.append(f"{secrets}/{secret_files.PROVISIONING_ENV}")
     environment: dict[str, str] = {}
     scheme = "http"
 
@@ -137,7 +154,7 @@ def _grafana(settings: Settings, inputs: StackInputs) -> dict[str, Any]:
         "restart": "unless-stopped",
         "user": str(deploy.grafana_container_uid),
         "ports": [f"{deploy.grafana_port}:{grafana.http_port}"],
-        "env_file": [f"{secrets}/{secret_files.GRAFANA_ENV}"],
+        "env_file": env_files,
         "secrets": [{"source": ADMIN_SECRET, "target": grafana.admin_password_file}],
         "volumes": volumes,
         "healthcheck": _healthcheck(
@@ -223,7 +240,7 @@ def stack(settings: Settings, inputs: StackInputs) -> dict[str, Any]:
     services = {
         node_exporter: _node_exporter(settings),
         "prometheus": _prometheus(settings, inputs),
-        "grafana": _grafana(settings, inputs),
+        "grafana": grafana_service(settings, inputs),
     }
     volumes: dict[str, Any] = {"grafana-data": {}, "prometheus-data": {}}
     if settings.prometheus.alertmanager:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from mt5dash.deploy import compose, secret_files
+from mt5dash.deploy import compose, references, secret_files
 from mt5dash.deploy.commands import CommandRunner, show
 from mt5dash.deploy.health import wait_for_health
 from mt5dash.deploy.secret_files import SecretFiles
@@ -25,6 +27,22 @@ from mt5dash.errors import DeployError
 from mt5dash.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Set inside the Grafana image itself; the configuration may refer to them.
+_IMAGE_VARIABLES = {
+    "GF_PATHS_CONFIG",
+    "GF_PATHS_DATA",
+    "GF_PATHS_HOME",
+    "GF_PATHS_LOGS",
+    "GF_PATHS_PLUGINS",
+    "GF_PATHS_PROVISIONING",
+    "HOME",
+    "PATH",
+}
+# Compose reads env files with quotes, comments and ${} expansion, docker run
+# reads them literally: only values without these characters mean the same
+# to both.
+_ENV_FILE_UNSAFE = re.compile(r"""[\s"'$#\\]""")
 
 
 @dataclass(frozen=True)
@@ -65,8 +83,10 @@ class _GrafanaDeploy:
         settings: Settings,
         tls: TlsOptions,
         commands: CommandRunner,
+        environ: Mapping[str, str],
     ) -> None:
         self.project_dir = project_dir
+        self.environ = environ
         self.settings = settings
         self.deploy = settings.deploy
         self.tls_options = tls
@@ -76,6 +96,10 @@ class _GrafanaDeploy:
         )
         self.compose_path = project_dir / compose.COMPOSE_FILE
         self.compose_written = False
+        self.provisioning_env_written = False
+        self.references = references.scan(
+            project_dir, settings.out, compose.PROVISIONING_KINDS
+        )
         # Secret values to mask wherever output is shown; filled as they are read.
         self.secret_values: list[str] = []
         self.use_compose = self._compose_available()
@@ -114,6 +138,68 @@ class _GrafanaDeploy:
                 "[tool.mt5dash.grafana] tls_cert_file and tls_key_file ask for "
                 "https but no certificate is installed; give --tls-cert and --tls-key, "
                 "or --self-signed"
+            )
+
+        self._check_variables()
+        self._check_files()
+
+    @cached_property
+    def shell_variables(self) -> dict[str, list[str]]:
+        """Variables Grafana's configuration reads that only the shell can give,
+        with the files that read them."""
+        service = compose.grafana_service(self.settings, self._inputs(env=False))
+        provided = {
+            self.settings.grafana.secret_key_env,
+            *_IMAGE_VARIABLES,
+            *service.get("environment", {}),
+        }
+        return {
+            name: used_in
+            for name, used_in in self.references.variables.items()
+            if name not in provided
+        }
+
+    def _check_variables(self) -> None:
+        # Grafana turns an unset variable into "" without a word; a contact
+        # point without its url then fails the whole alerting provisioning.
+        needed = self.shell_variables
+        missing = [n for n in needed if not self.environ.get(n, "").strip()]
+        if missing:
+            used = ", ".join(f"{n} (in {', '.join(needed[n])})" for n in missing)
+            raise DeployError(
+                f"environment variables missing or blank: {used}; Grafana's "
+                "configuration reads them and would get empty values; export "
+                "them in the deploying shell, then deploy again"
+            )
+        unsafe = [n for n in needed if _ENV_FILE_UNSAFE.search(self.environ[n])]
+        if unsafe:
+            raise DeployError(
+                f"environment variables {', '.join(unsafe)} hold whitespace, "
+                "quotes, '$', '#' or '\\', which an env file cannot carry "
+                "unchanged to Grafana; percent-encode those characters"
+            )
+        self.secret_values += [self.environ[n] for n in needed]
+
+    def _check_files(self) -> None:
+        mounted = compose.mounted_paths(
+            compose.grafana_service(self.settings, self._inputs())
+        )
+        unmounted = {
+            path: used_in
+            for path, used_in in self.references.files.items()
+            if not any(
+                path == m or path.startswith(m.rstrip("/") + "/") for m in mounted
+            )
+        }
+        if unmounted:
+            listed = ", ".join(
+                f"{path} (in {', '.join(used_in)})"
+                for path, used_in in unmounted.items()
+            )
+            raise DeployError(
+                f"$__file{{...}} reads files not mounted into the Grafana container: "
+                f"{listed}; Grafana does not start when such a file is missing; "
+                f"mounted are {', '.join(mounted)}"
             )
 
     @property
@@ -162,7 +248,25 @@ class _GrafanaDeploy:
     def secrets_needed(self) -> bool:
         names = [secret_files.ADMIN_PASSWORD, secret_files.GRAFANA_ENV]
         missing = any(not self.files.exists(n) for n in names)
-        return missing or any(self._owner_wrong(n) for n in self._readable_files())
+        return (
+            missing
+            or self._provisioning_env_stale()
+            or any(self._owner_wrong(n) for n in self._readable_files())
+        )
+
+    def _provisioning_env_text(self) -> str:
+        return "".join(
+            f"{name}={self.environ[name]}\n" for name in sorted(self.shell_variables)
+        )
+
+    def _provisioning_env_stale(self) -> bool:
+        if not self.shell_variables:
+            return False
+        path = self.files.path(secret_files.PROVISIONING_ENV)
+        return (
+            not path.is_file()
+            or path.read_text(encoding="utf-8") != self._provisioning_env_text()
+        )
 
     def make_secrets(self) -> str:
         created = []
@@ -175,12 +279,22 @@ class _GrafanaDeploy:
                 secret_files.GRAFANA_ENV, f"{key}={secret_files.new_secret_key()}\n"
             )
             created.append(secret_files.GRAFANA_ENV)
+        if self._provisioning_env_stale():
+            self.files.write(
+                secret_files.PROVISIONING_ENV, self._provisioning_env_text()
+            )
+            self.provisioning_env_written = True
+        written = (
+            f"wrote {secret_files.PROVISIONING_ENV} (mode 0600) from this shell"
+            if self.provisioning_env_written
+            else ""
+        )
         key_env = self.settings.grafana.secret_key_env
         self.secret_values += [
             self.files.read(secret_files.ADMIN_PASSWORD),
             self.files.env_value(secret_files.GRAFANA_ENV, key_env),
         ]
-        return "; ".join(filter(None, [_created(created), self._fix_owners()]))
+        return "; ".join(filter(None, [_created(created), written, self._fix_owners()]))
 
     def _fix_owners(self) -> str:
         uid = self.deploy.grafana_container_uid
@@ -236,9 +350,15 @@ class _GrafanaDeploy:
 
     # -- the Compose file and the stack -----------------------------------------
 
+    def _inputs(self, env: bool = True) -> compose.StackInputs:
+        return compose.StackInputs(
+            self.project_dir,
+            tls=self.tls,
+            provisioning_env=env and bool(self.shell_variables),
+        )
+
     def compose_text(self) -> str:
-        inputs = compose.StackInputs(self.project_dir, tls=self.tls)
-        return compose.render(compose.stack(self.settings, inputs))
+        return compose.render(compose.stack(self.settings, self._inputs()))
 
     def compose_needed(self) -> bool:
         if not self.compose_path.is_file():
@@ -269,13 +389,10 @@ class _GrafanaDeploy:
         ]
 
     def _services(self) -> set[str]:
-        inputs = compose.StackInputs(self.project_dir, tls=self.tls)
-        return set(compose.stack(self.settings, inputs)["services"])
+        return set(compose.stack(self.settings, self._inputs())["services"])
 
     def _run_commands(self) -> list[tuple[str, list[str]]]:
-        document = compose.stack(
-            self.settings, compose.StackInputs(self.project_dir, tls=self.tls)
-        )
+        document = compose.stack(self.settings, self._inputs())
         return compose.docker_run(document, self.compose_path.parent)
 
     def stack_actions(self) -> list[str]:
@@ -287,7 +404,9 @@ class _GrafanaDeploy:
         return lines
 
     def stack_needed(self) -> bool:
-        if self.compose_written:
+        # Compose recreates Grafana when its env files changed; docker run
+        # needs telling (below).
+        if self.compose_written or self.provisioning_env_written:
             return True
         if self.use_compose:
             running = self.commands.run(
@@ -327,8 +446,10 @@ class _GrafanaDeploy:
         if exists.returncode != 0:
             self.commands.run(["docker", "network", "create", network])
         started = []
+        grafana = f"{network}-grafana"
         for name, argv in self._run_commands():
-            if self._container_stale(name, argv):
+            new_env = self.provisioning_env_written and name == grafana
+            if new_env or self._container_stale(name, argv):
                 self.commands.run(["docker", "rm", "--force", name], check=False)
                 self.commands.run(argv, cwd=self.project_dir)
                 started.append(name)
@@ -360,22 +481,36 @@ def plan_grafana(
     push: PushStep,
     verify: VerifyStep,
     sleep: Callable[[float], None] = time.sleep,
+    environ: Mapping[str, str] | None = None,
 ) -> Plan:
-    """The steps of ``mt5dash deploy grafana``; raises ``DeployError`` on bad input."""
-    state = _GrafanaDeploy(project_dir, settings, tls, commands)
+    """The steps of ``mt5dash deploy grafana``; raises ``DeployError`` on bad input.
+
+    ``environ`` (default: this process's environment) gives the variables
+    Grafana's configuration refers to, such as webhook URLs.
+    """
+    state = _GrafanaDeploy(
+        project_dir, settings, tls, commands, os.environ if environ is None else environ
+    )
     state.check_inputs()
     deploy = settings.deploy
     secrets_shown = deploy.secrets_dir.rstrip("/")
     logs = show(state.compose_argv("logs", "grafana"))
+    secret_actions = [
+        f"create {secrets_shown}/ (mode 0700) if missing",
+        f"generate {secrets_shown}/{secret_files.ADMIN_PASSWORD} and "
+        f"{secrets_shown}/{secret_files.GRAFANA_ENV} (mode 0600) if missing",
+    ]
+    if state.shell_variables:
+        secret_actions.append(
+            f"write {secrets_shown}/{secret_files.PROVISIONING_ENV} (mode 0600) "
+            f"from this shell's {', '.join(sorted(state.shell_variables))} "
+            "if it differs"
+        )
 
     steps = [
         Step(
             "secrets",
-            [
-                f"create {secrets_shown}/ (mode 0700) if missing",
-                f"generate {secrets_shown}/{secret_files.ADMIN_PASSWORD} and "
-                f"{secrets_shown}/{secret_files.GRAFANA_ENV} (mode 0600) if missing",
-            ],
+            secret_actions,
             state.make_secrets,
             recovery=f"check that {secrets_shown}/ is writable, then deploy again",
             needed=state.secrets_needed,

@@ -4,6 +4,9 @@ Layout (names relative to the secrets folder):
 
 - ``grafana_admin_password``: the admin password, mounted as a Docker secret.
 - ``grafana.env``: ``<secret_key_env>=<value>``, given to Grafana as an env file.
+- ``grafana-provisioning.env``: the variables Grafana's configuration refers to
+  (webhook URLs...), copied from the deploying shell's environment at each
+  deploy; a second env file of the Grafana container.
 - ``gh_runner_token``: the Actions runner registration token (made by the user).
 - ``tls/grafana.crt`` and ``tls/grafana.key``: Grafana's certificate and key.
 
@@ -21,6 +24,7 @@ from mt5dash.errors import DeployError
 
 ADMIN_PASSWORD = "grafana_admin_password"
 GRAFANA_ENV = "grafana.env"
+PROVISIONING_ENV = "grafana-provisioning.env"
 RUNNER_TOKEN = "gh_runner_token"
 TLS_CERT = "tls/grafana.crt"
 TLS_KEY = "tls/grafana.key"
