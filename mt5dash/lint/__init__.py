@@ -2,7 +2,7 @@
 Grafana and Prometheus would not report, or report only at run time.
 
 Each rule has a stable id (``dashboard/api-wrapper``) that names its page
-under ``docs/lint/``.
+in ``mt5dash/lint/docs/``, shipped with the package (``docs_text``).
 """
 
 from mt5dash.lint.engine import (
@@ -13,7 +13,7 @@ from mt5dash.lint.engine import (
     Rule,
     run,
 )
-from mt5dash.lint.findings import Finding, Severity, docs_page
+from mt5dash.lint.findings import Finding, Severity, docs_page, docs_text
 from mt5dash.lint.project import collect, lint_project, options_from
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Severity",
     "collect",
     "docs_page",
+    "docs_text",
     "lint_project",
     "options_from",
     "run",

@@ -10,7 +10,14 @@ from functools import cached_property
 from typing import Any
 
 from mt5dash.lint.findings import Finding, Severity
-from mt5dash.lint.readers import ALERTING, DATASOURCES, Document, as_list, read
+from mt5dash.lint.readers import (
+    ALERTING,
+    DATASOURCES,
+    UNRECOGNISED,
+    Document,
+    as_list,
+    read,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +90,13 @@ class Exclusion:
 
 @dataclass
 class LintResult:
-    """The findings kept, those excluded by the project, and the files read."""
+    """The findings kept, those excluded by the project, the files linted and
+    those lint did not recognise (not counted as linted)."""
 
     findings: list[Finding]
     excluded: list[Finding] = field(default_factory=list)
     files: int = 0
+    unrecognised: int = 0
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -166,10 +175,12 @@ def run(
 
     docs: list[Document] = []
     findings: list[Finding] = []
+    unrecognised = 0
     for name in sorted(files):
         found, errors = read(name, files[name])
         docs += found
         findings += errors
+        unrecognised += any(f.rule == UNRECOGNISED for f in errors)
 
     ctx = LintContext(docs, options or LintOptions())
     for rule_ in RULES.values():
@@ -187,5 +198,6 @@ def run(
     return LintResult(
         sorted(set(kept), key=Finding.sort_key),
         sorted(set(excluded), key=Finding.sort_key),
-        len(files),
+        len(files) - unrecognised,
+        unrecognised,
     )

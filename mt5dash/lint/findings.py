@@ -18,9 +18,24 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
+DOCS_FOLDER = "mt5dash/lint/docs"
+
+
 def docs_page(rule: str) -> str:
-    """The docs page of a rule, relative to the repository root."""
-    return f"docs/lint/{rule.replace('/', '-')}.md"
+    """The docs page of a rule: a path from the folder holding the ``mt5dash``
+    package, so from the root of a clone as from an installation's
+    site-packages. ``mt5dash lint --explain RULE`` prints it."""
+    return f"{DOCS_FOLDER}/{rule.replace('/', '-')}.md"
+
+
+def docs_text(rule: str) -> str | None:
+    """The docs page of ``rule`` as installed with the package, or None."""
+    from importlib import resources
+
+    page = resources.files("mt5dash.lint").joinpath(
+        "docs", f"{rule.replace('/', '-')}.md"
+    )
+    return page.read_text(encoding="utf-8") if page.is_file() else None
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,12 @@ def rendered_files(project_dir: Path, settings: Settings) -> dict[str, bytes]:
         return collect([out], project_dir)
     rendered = render_files(project_dir)
     prefix = settings.out.rstrip("/")
-    return {f"{prefix}/{name}": content for name, content in rendered.items()}
+    # As for a folder given: grafana.ini is not for lint.
+    return {
+        f"{prefix}/{name}": content
+        for name, content in rendered.items()
+        if Path(name).suffix.lower() in LINTED_SUFFIXES
+    }
 
 
 def lint_project(project_dir: Path, paths: Sequence[Path] = ()) -> LintResult:

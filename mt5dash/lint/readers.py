@@ -21,6 +21,7 @@ from mt5dash.lint.findings import Finding, Severity
 log = logging.getLogger(__name__)
 
 PARSE_ERROR = "file/parse-error"
+UNRECOGNISED = "file/unrecognised"
 
 # Kinds of documents.
 DASHBOARD = "dashboard"
@@ -29,6 +30,7 @@ PROVIDERS = "providers"
 ALERTING = "alerting"
 PROMETHEUS_RULES = "prometheus-rules"
 PROMETHEUS_CONFIG = "prometheus-config"
+ALERTMANAGER_CONFIG = "alertmanager-config"
 NOTIFIERS = "notifiers"
 
 _ALERTING_KEYS = {
@@ -102,18 +104,26 @@ class Document:
 
 
 def read(file: str, content: bytes) -> tuple[list[Document], list[Finding]]:
-    """The documents in one file, and a finding for each part that cannot be read."""
+    """The documents in one file, and a finding for each part that cannot be read.
+
+    A file that holds nothing lint knows gets one ``file/unrecognised``
+    finding, whatever its format.
+    """
     suffix = PurePosixPath(file).suffix.lower()
+    if suffix not in (".json", ".yaml", ".yml"):
+        return [], [_unrecognised(file, f"a {suffix or 'suffix-less'} file")]
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], [_parse_error(file, "", None, f"not UTF-8 text: {exc}")]
+    if not text.strip():
+        return [], [_unrecognised(file, "an empty file")]
     if suffix == ".json":
         docs, findings = _read_json(file, text)
-    elif suffix in (".yaml", ".yml"):
-        docs, findings = _read_yaml(file, text)
     else:
-        return [], []
+        docs, findings = _read_yaml(file, text)
+    if not docs and not findings:
+        return [], [_unrecognised(file, _what(file, text))]
     if "notifiers" in PurePosixPath(file).parent.parts:
         # Grafana 11 ignores this folder, whatever the files in it declare.
         for doc in docs:
@@ -123,6 +133,43 @@ def read(file: str, content: bytes) -> tuple[list[Document], list[Finding]]:
 
 def _parse_error(file: str, pointer: str, line: int | None, why: str) -> Finding:
     return Finding(file, PARSE_ERROR, Severity.ERROR, why, pointer, line)
+
+
+def _unrecognised(file: str, what: str) -> Finding:
+    return Finding(
+        file,
+        UNRECOGNISED,
+        Severity.INFO,
+        f"{what}, not a Grafana dashboard, Grafana provisioning file, Prometheus "
+        "rule or configuration file or Alertmanager configuration; nothing in it "
+        "was checked",
+    )
+
+
+def _what(file: str, text: str) -> str:
+    """What a file lint does not know holds, for the message (parsed again)."""
+    try:
+        if file.lower().endswith(".json"):
+            documents = [json.loads(text)]
+        else:
+            documents = list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+    except (ValueError, yaml.YAMLError):
+        return "a file"
+    described = []
+    for data in documents:
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            described.append(f"a {type(data).__name__} at the top level")
+        elif isinstance(data.get("kind"), str):
+            version = data.get("apiVersion")
+            described.append(f"a {data['kind']}" + (f" ({version})" if version else ""))
+        else:
+            keys = ", ".join(sorted(str(k) for k in data)[:5])
+            described.append(
+                f"a mapping with keys {keys}" if keys else "an empty mapping"
+            )
+    return "; ".join(described) or "an empty file"
 
 
 def _read_json(file: str, text: str) -> tuple[list[Document], list[Finding]]:
@@ -196,6 +243,8 @@ def _classify(
         yield doc(DATASOURCES, data)
     elif "providers" in data:
         yield doc(PROVIDERS, data)
+    elif "route" in data and "receivers" in data:
+        yield doc(ALERTMANAGER_CONFIG, data)
     elif _ALERTING_KEYS & data.keys() or _is_grafana_groups(data.get("groups")):
         yield doc(ALERTING, data)
     elif isinstance(data.get("groups"), list):
@@ -205,6 +254,7 @@ def _classify(
     elif _DASHBOARD_KEYS & data.keys():
         yield doc(DASHBOARD, data, raw=data)
     else:
+        # Alone in its file, this makes the file unrecognised (see read).
         log.debug("%s%s: not a document lint knows; skipped", file, pointer)
 
 

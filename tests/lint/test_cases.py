@@ -247,3 +247,50 @@ def test_mixed_datasource_panel_has_no_finding():
     mixed = {"type": "datasource", "uid": "-- Mixed --"}
     model = dashboard(panel(1, "Up", datasource=mixed))
     assert lint({"d.json": json.dumps(model)}) == []
+
+
+def test_panel_without_a_type_is_an_error_and_a_misspelt_type_a_warning():
+    untyped = {"id": 2, "title": "x", "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8}}
+    misspelt = panel(1, "Equity", type="timesries")
+    clock = panel(3, "Clock", type="grafana-clock-panel")
+    name = "hub.json"
+    found = lint({name: dashboard(misspelt, untyped, clock)})
+    assert [f for f in found if f.rule == "panel/unknown-type"] == [
+        Finding(
+            name,
+            "panel/unknown-type",
+            W,
+            "dashboard 'hub' (Hub), panel 1 'Equity': type 'timesries' is not a core "
+            "panel plugin of Grafana 11 (did you mean 'timeseries'?); unless a plugin "
+            "with this id is installed, Grafana shows 'Panel plugin not found' in its "
+            "place",
+            "/panels/0/type",
+        ),
+        Finding(
+            name,
+            "panel/unknown-type",
+            E,
+            "dashboard 'hub' (Hub), panel 2 'x' has no type; Grafana shows 'Panel "
+            "plugin not found' in its place; set type to a panel plugin id such as "
+            "'timeseries'",
+            "/panels/1",
+        ),
+        Finding(
+            name,
+            "panel/unknown-type",
+            W,
+            "dashboard 'hub' (Hub), panel 3 'Clock': type 'grafana-clock-panel' is "
+            "not a core panel plugin of Grafana 11; unless a plugin with this id is "
+            "installed, Grafana shows 'Panel plugin not found' in its place",
+            "/panels/2/type",
+        ),
+    ]
+
+
+def test_core_panel_types_rows_and_migrated_angular_types_pass():
+    panels = [
+        panel(i, t, type=t)
+        for i, t in enumerate(["timeseries", "nodeGraph", "graph", "row"], start=1)
+    ]
+    found = lint({"hub.json": dashboard(*panels)})
+    assert [f for f in found if f.rule == "panel/unknown-type"] == []

@@ -65,6 +65,43 @@ def test_warnings_pass_without_strict(project):
     assert result.stderr == "1 file(s) linted: 0 error(s), 1 warning(s), 0 info\n"
 
 
+def test_unrecognised_files_are_reported_and_not_counted_as_linted(project):
+    write(project, "lint/hub.json", dashboard(panel(1, "Orders")))
+    write(project, "lint/empty.yaml", "")
+    write(project, "lint/empty.json", "")
+    write(project, "lint/app.yaml", "apiVersion: apps/v1\nkind: Deployment\n")
+
+    result = lint(project, str(project / "lint"))
+
+    assert result.exit_code == 0
+    assert [line.split(": ", 2)[:2] for line in result.stdout.splitlines()] == [
+        ["lint/app.yaml:/", "info file/unrecognised"],
+        ["lint/empty.json:/", "info file/unrecognised"],
+        ["lint/empty.yaml:/", "info file/unrecognised"],
+    ]
+    assert result.stderr == (
+        "1 file(s) linted, 3 not recognised: 0 error(s), 0 warning(s), 3 info\n"
+    )
+
+
+def test_explain_prints_the_rule_page(project):
+    result = lint(project, "--explain", "panel/unknown-type")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        "# panel/unknown-type\n\n**Severity:** error / warning\n"
+    )
+    assert result.stdout.endswith("(did you mean 'timeseries'?)`.\n")
+
+
+def test_explain_of_an_unknown_rule_is_a_usage_error(project):
+    result = lint(project, "--explain", "panel/nope")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: lint --explain: no rule 'panel/nope'; rules: "
+        "alerting/contact-points-mapping, "
+    )
+
+
 def test_warnings_fail_with_strict(project):
     write(project, "hub.json", WARNING_ONLY)
     assert lint(project, "--strict", str(project / "hub.json")).exit_code == 1
@@ -90,7 +127,7 @@ def test_json_output_is_a_list_of_findings(project):
             "increase(mt5_orders_total[$__interval]) uses $__interval, which "
             "shrinks to the step of the graph and can be shorter than two scrape "
             "intervals when zoomed in, so the result has gaps; use $__rate_interval",
-            "docs": "docs/lint/promql-rate-interval.md",
+            "docs": "mt5dash/lint/docs/promql-rate-interval.md",
         }
     ]
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from mt5dash.lint import Finding, Severity
 from mt5dash.lint.readers import read
 from tests.lint.lint_helpers import dashboard, panel
 
@@ -71,5 +74,50 @@ def test_broken_configmap_entry_is_a_parse_error_at_its_line():
     ]
 
 
-def test_other_files_are_not_read():
-    assert read("grafana.ini", b"[server]\nhttp_port = 3000\n") == ([], [])
+UNRECOGNISED = (
+    ", not a Grafana dashboard, Grafana provisioning file, Prometheus rule or "
+    "configuration file or Alertmanager configuration; nothing in it was checked"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "what"),
+    [
+        pytest.param("a.yaml", b"", "an empty file", id="empty YAML"),
+        pytest.param("a.json", b" \n", "an empty file", id="empty JSON"),
+        pytest.param("a.yml", b"# nothing\n", "an empty file", id="comments only"),
+        pytest.param(
+            "deploy.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 1\n",
+            "a Deployment (apps/v1)",
+            id="Kubernetes Deployment in YAML",
+        ),
+        pytest.param(
+            "deploy.json",
+            b'{"apiVersion": "apps/v1", "kind": "Deployment"}',
+            "a Deployment (apps/v1)",
+            id="Kubernetes Deployment in JSON",
+        ),
+        pytest.param("a.json", b"[1, 2]", "a list at the top level", id="JSON list"),
+        pytest.param(
+            "a.yaml", b"foo: 1\nbar: 2\n", "a mapping with keys bar, foo", id="keys"
+        ),
+        pytest.param(
+            "cm.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\ndata:\n  notes.txt: x\n",
+            "a ConfigMap (v1)",
+            id="ConfigMap without dashboards",
+        ),
+        pytest.param(
+            "grafana.ini", b"[server]\nhttp_port = 3000\n", "a .ini file", id="ini"
+        ),
+    ],
+)
+def test_a_file_lint_does_not_know_is_reported_as_unrecognised(name, content, what):
+    finding = Finding(name, "file/unrecognised", Severity.INFO, what + UNRECOGNISED)
+    assert read(name, content) == ([], [finding])
+
+
+def test_alertmanager_configuration_is_recognised():
+    text = "route:\n  receiver: x\nreceivers:\n  - name: x\ntemplates: []\n"
+    assert kinds("alertmanager.yml", text) == [("alertmanager-config", "", False)]

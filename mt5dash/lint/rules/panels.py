@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from mt5dash.lint.dashboards import (
 )
 from mt5dash.lint.engine import Hit, LintContext, rule
 from mt5dash.lint.findings import Severity
+from mt5dash.lint.panel_types import CORE_PANEL_TYPES
 from mt5dash.lint.readers import DASHBOARD, Document, as_list, join
 
 GRID_COLUMNS = 24
@@ -21,6 +23,36 @@ GRID_COLUMNS = 24
 GRID_DEFAULTS = {"x": 0, "y": 0, "w": 6, "h": 3}
 # Panels that show no query data, so a title is a matter of taste.
 _DECORATIVE = {"row", "text", "news", "dashlist", "alertlist", "annolist", "welcome"}
+
+
+@rule("panel/unknown-type", Severity.ERROR, "panel without a known plugin type")
+def unknown_type(ctx: LintContext) -> Iterator[Hit]:
+    for doc in ctx.of_kind(DASHBOARD):
+        for ref in iter_panels(doc.data):
+            kind = ref.panel.get("type")
+            where = f"{describe(doc.data)}, {describe_panel(ref.panel)}"
+            if not isinstance(kind, str) or not kind.strip():
+                what = "has no type" if kind in (None, "") else f"has type {kind!r}"
+                yield Hit(
+                    doc,
+                    join(ref.pointer, "type") if "type" in ref.panel else ref.pointer,
+                    f"{where} {what}; Grafana shows 'Panel plugin not found' in its "
+                    "place; set type to a panel plugin id such as 'timeseries'",
+                )
+            elif kind not in CORE_PANEL_TYPES:
+                close = difflib.get_close_matches(
+                    kind, CORE_PANEL_TYPES, n=1, cutoff=0.85
+                )
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                # A warning only: an installed plugin may provide the type.
+                yield Hit(
+                    doc,
+                    join(ref.pointer, "type"),
+                    f"{where}: type {kind!r} is not a core panel plugin of Grafana "
+                    f"11{hint}; unless a plugin with this id is installed, Grafana "
+                    "shows 'Panel plugin not found' in its place",
+                    Severity.WARNING,
+                )
 
 
 @rule("panel/duplicate-id", Severity.ERROR, "two panels share an id")

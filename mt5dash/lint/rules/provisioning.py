@@ -6,11 +6,17 @@ from collections.abc import Iterator
 
 from mt5dash.lint.engine import Hit, LintContext, rule
 from mt5dash.lint.findings import Severity
-from mt5dash.lint.readers import NOTIFIERS, PARSE_ERROR
+from mt5dash.lint.readers import NOTIFIERS, PARSE_ERROR, UNRECOGNISED
 
 
 @rule(PARSE_ERROR, Severity.ERROR, "file is not valid JSON or YAML")
 def parse_error(ctx: LintContext) -> Iterator[Hit]:
+    # The readers report these while reading; the rule exists for its id and docs.
+    return iter(())
+
+
+@rule(UNRECOGNISED, Severity.INFO, "file lint does not know how to check")
+def unrecognised(ctx: LintContext) -> Iterator[Hit]:
     # The readers report these while reading; the rule exists for its id and docs.
     return iter(())
 
