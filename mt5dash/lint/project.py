@@ -6,8 +6,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from mt5dash.durations import parse_duration
 from mt5dash.errors import ConfigError
-from mt5dash.lint.durations import parse_duration
 from mt5dash.lint.engine import Exclusion, LintOptions, LintResult, run
 from mt5dash.settings import Settings, load_settings
 

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from mt5dash.durations import parse_duration
+
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 _SKIPPED = (_PACKAGE_DIR, "pydantic", "<frozen ", "importlib")
-
-DURATION_RE = re.compile(r"^(\d+(ms|s|m|h|d|w|y))+$")
-UNITS_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-UNITS_SECONDS["y"] = 365 * 86400
 
 
 def duration_seconds(text: str) -> float:
     """Seconds in a Prometheus duration such as ``1h30m``; ValueError if invalid."""
-    if not DURATION_RE.match(text):
+    seconds = parse_duration(text)
+    if seconds is None:
         raise ValueError(f"{text!r} is not a duration such as 30s, 5m, 1h or 1d")
-    return sum(
-        int(n) * UNITS_SECONDS[u] for n, u in re.findall(r"(\d+)(ms|s|m|h|d|w|y)", text)
-    )
+    return seconds
 
 
 def _declaration_site() -> tuple[str, int] | None:

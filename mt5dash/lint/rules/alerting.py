@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mt5dash.lint.durations import parse_duration
+from mt5dash.durations import parse_duration
 from mt5dash.lint.engine import Hit, LintContext, rule
 from mt5dash.lint.findings import Severity
 from mt5dash.lint.queries import alert_rules

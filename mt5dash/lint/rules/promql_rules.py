@@ -10,8 +10,8 @@ from typing import Any
 import promql_parser
 
 from mt5dash import promql
+from mt5dash.durations import format_duration
 from mt5dash.lint.dashboards import describe, describe_panel
-from mt5dash.lint.durations import format_duration
 from mt5dash.lint.engine import Hit, LintContext, rule
 from mt5dash.lint.findings import Severity
 from mt5dash.lint.queries import (

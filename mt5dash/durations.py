@@ -1,4 +1,8 @@
-"""Prometheus durations (``1m30s``, ``5m``, ``1d``) to seconds and back."""
+"""Prometheus durations (``1m30s``, ``5m``, ``1d``) to seconds and back.
+
+One parser for the declarations, the settings and lint; the fake Grafana keeps
+its own, since it copies how Grafana prints durations.
+"""
 
 from __future__ import annotations
 
