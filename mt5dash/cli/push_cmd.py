@@ -57,8 +57,10 @@ def client_config(
     """The connection from the options, a named target and the environment."""
     from mt5dash.errors import ConfigError
     from mt5dash.push import ClientConfig
+    from mt5dash.push._client import check_timeout
     from mt5dash.settings import load_settings
 
+    check_timeout(timeout)
     options: dict[str, Any] = {"timeout": timeout}
     if target:
         targets = load_settings(project).targets
@@ -120,11 +122,19 @@ def push(
     editable: bool = typer.Option(
         False, "--editable", help="Leave alerting resources editable in the UI."
     ),
+    allow_empty: bool = typer.Option(
+        False,
+        "--allow-empty",
+        help="Let --prune run with declarations that hold nothing to keep.",
+    ),
     workers: int = WORKERS,
     output: str = OUTPUT,
     verbose: bool = VERBOSE,
 ) -> None:
-    """Make a live Grafana hold what the declarations say."""
+    """Make a live Grafana hold what the declarations say.
+
+    --force also sends every secret of contact points and datasources again.
+    """
     from mt5dash.errors import PushError
     from mt5dash.push import push as run_push
 
@@ -141,6 +151,7 @@ def push(
             prune=prune,
             editable=editable,
             workers=workers,
+            allow_empty=allow_empty,
         )
     except PushError as exc:
         partial = getattr(exc, "report", None)
@@ -199,9 +210,23 @@ def render_diff(report: PushReport) -> str:
         lines.append(f"{mark} {result.kind} {result.name!r} ({result.outcome}){note}")
         lines += [f"    {change}" for change in result.changes]
     unchanged = len(report.by_outcome("unchanged"))
-    verdict = "differences" if lines else "no differences"
-    lines.append(f"{verdict}; {unchanged} unchanged")
+    counts = [
+        f"{n} {outcome}"
+        for outcome in SUMMARY_ORDER
+        if (n := len(report.by_outcome(outcome)))
+    ]
+    lines.append(f"{', '.join(counts) or 'no differences'}; {unchanged} unchanged")
     return "\n".join(lines) + "\n"
+
+
+SUMMARY_ORDER = (
+    "to update",
+    "to create",
+    "to delete",
+    "drifted",
+    "failed",
+    "not applied",
+)
 
 
 def show_report(report: PushReport, output: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import os
 import time
 from collections.abc import Callable
@@ -29,13 +30,15 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 class ApiError(Exception):
     """A request Grafana answered with an error, or that never got an answer.
 
-    ``status`` is 0 when no answer came (connection refused, reset, timeout).
-    ``body`` is Grafana's decoded JSON answer, or its text.
+    ``status`` is 0 when no answer came (connection refused, reset, timeout),
+    and ``reason`` then says why in a few words. ``body`` is Grafana's decoded
+    JSON answer, or its text.
     """
 
-    def __init__(self, status: int, body: Any, message: str) -> None:
+    def __init__(self, status: int, body: Any, message: str, reason: str = "") -> None:
         self.status = status
         self.body = body
+        self.reason = reason
         super().__init__(message)
 
     @property
@@ -52,6 +55,14 @@ class ApiError(Exception):
         if isinstance(self.body, dict):
             return str(self.body.get("message", "")) or str(self)
         return str(self.body or self)
+
+
+def check_timeout(timeout: float) -> None:
+    """Refuse a request timeout that is not a positive number of seconds."""
+    if not 0 < timeout < math.inf:
+        raise ConfigError(
+            f"--timeout must be a positive number of seconds, got {timeout:g}"
+        )
 
 
 def _is_loopback(host: str) -> bool:
@@ -139,6 +150,7 @@ class ClientConfig:
                 "use https, or pass --insecure (or insecure = true in the target) "
                 "if the network is trusted"
             )
+        check_timeout(self.timeout)
         if self.ca_cert and not Path(self.ca_cert).is_file():
             raise ConfigError(f"CA certificate file {self.ca_cert} does not exist")
 
@@ -209,12 +221,15 @@ class Connection:
             body = exc.response
             message = _scrub(str(exc), self.config.secrets)
             if status == 0:
-                message = f"no answer from {self.config.url}: {_reason(message)}"
+                return self._unreachable(_reason(message), body)
             return ApiError(status, body, message)
         if isinstance(exc, OSError):
-            reason = _scrub(_reason(str(exc)), self.config.secrets)
-            return ApiError(0, None, f"no answer from {self.config.url}: {reason}")
+            return self._unreachable(_scrub(_reason(str(exc)), self.config.secrets))
         raise exc
+
+    def _unreachable(self, reason: str, body: Any = None) -> ApiError:
+        message = f"no answer from {self.config.url}: {reason}"
+        return ApiError(0, body, message, reason)
 
 
 def _reason(text: str) -> str:

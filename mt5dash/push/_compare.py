@@ -2,9 +2,10 @@
 
 A diff is a list of ``Change`` objects, each located by a field path such as
 ``panels[2].fieldConfig.defaults.thresholds.steps[1].value``. Lists whose
-items carry an identity (``id`` of panels, ``refId`` of queries, ``uid`` of
-rules, ``name`` of variables) are compared item by item by that identity, so
-inserting a panel reads as one added panel, not as every later panel changed.
+items carry an identity (``uid`` of rules, ``type`` and ``title`` of panels,
+then their ``id``, ``refId`` of queries, ``name`` of variables) are compared
+item by item by that identity, so inserting a panel reads as one added panel,
+not as every later panel changed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,21 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-IDENTITY_KEYS = ("uid", "id", "refId", "name", "login")
+# Tried in order; the first that every item has, unique on each side, is used.
+# Panels are matched by type and title before ``id`` because the compiler
+# numbers panels by layout position: inserting one renumbers every later one.
+# A panel left unmatched by title (a renamed one) is then matched by ``id``.
+IDENTITY_KEYS: tuple[tuple[str, ...], ...] = (
+    ("uid",),
+    ("type", "title"),
+    ("id",),
+    ("refId",),
+    ("name",),
+    ("login",),
+)
+FALLBACK_KEYS = {("type", "title"): ("id",)}
+# What moving a panel changes by itself; folded into the "moved" line.
+LAYOUT_FIELDS = ("id", "gridPos")
 REDACTED = "[REDACTED]"
 
 
@@ -62,7 +77,12 @@ def mask_redacted(desired: Any, live: Any) -> Any:
 
 @dataclass(frozen=True)
 class Change:
-    """One difference: ``kind`` is ``added``, ``removed``, ``changed`` or ``moved``."""
+    """One difference at ``path``.
+
+    ``kind`` is ``added``, ``removed``, ``changed``, ``moved`` (``old`` is the
+    path it came from, ``new`` what the move changed by itself, or ``None``)
+    or ``secret`` (``new`` says why a secret is sent; no value is kept).
+    """
 
     path: str
     kind: str
@@ -75,8 +95,12 @@ class Change:
         if self.kind == "removed":
             return f"{self.path}: removed {_label(self.old)}"
         if self.kind == "moved":
-            return f"{self.path}: moved from {self.old}"
-        return f"{self.path}: {_short(self.old)} -> {_short(self.new)}"
+            also = f" ({self.new})" if self.new else ""
+            return f"{self.path}: moved from {self.old}{also}"
+        if self.kind == "secret":
+            return f"{self.path}: {self.new}"
+        old, new = _pair(self.old, self.new)
+        return f"{self.path}: {old} -> {new}"
 
 
 def diff(old: Any, new: Any, path: str = "") -> list[Change]:
@@ -84,9 +108,9 @@ def diff(old: Any, new: Any, path: str = "") -> list[Change]:
     if isinstance(old, dict) and isinstance(new, dict):
         return _diff_dicts(old, new, path)
     if isinstance(old, list) and isinstance(new, list):
-        key = _identity_key(old, new)
-        if key:
-            return _diff_keyed(old, new, path, key)
+        keys = _identity_keys(old, new)
+        if keys:
+            return _diff_keyed(old, new, path, keys)
         return _diff_unkeyed(old, new, path)
     if old != new or type(old) is not type(new):
         if old is None and new is not None and path:
@@ -112,39 +136,85 @@ def _diff_dicts(old: dict, new: dict, path: str) -> list[Change]:
     return changes
 
 
-def _identity_key(old: list, new: list) -> str | None:
+def _identity(item: dict, key: tuple[str, ...]) -> str | None:
+    values = [item.get(k) for k in key]
+    if any(v is None for v in values):
+        return None
+    return canonical(values)
+
+
+def _usable(items: list, key: tuple[str, ...]) -> bool:
+    """Every item has ``key`` and no two items share its value."""
+    idents = [_identity(i, key) for i in items]
+    return None not in idents and len(set(idents)) == len(idents)
+
+
+def _identity_keys(old: list, new: list) -> list[tuple[str, ...]]:
+    """The keys to match items by: the first usable one, then its fallback."""
     items = old + new
     if not items or not all(isinstance(i, dict) for i in items):
-        return None
+        return []
     for key in IDENTITY_KEYS:
-        values = [i.get(key) for i in items]
-        if all(v is not None for v in values):
-            if len({canonical(i.get(key)) for i in old}) != len(old):
-                continue
-            if len({canonical(i.get(key)) for i in new}) != len(new):
-                continue
-            return key
-    return None
+        if _usable(old, key) and _usable(new, key):
+            fallback = FALLBACK_KEYS.get(key)
+            return [key, fallback] if fallback else [key]
+    return []
 
 
-def _diff_keyed(old: list, new: list, path: str, key: str) -> list[Change]:
+def _match(old: list, new: list, keys: list[tuple[str, ...]]) -> dict[int, int]:
+    """Index in ``new`` -> index in ``old`` of the same item, key by key.
+
+    A fallback key matches only items the earlier keys left, and only when
+    it is usable among those.
+    """
+    pairs: dict[int, int] = {}
+    for key in keys:
+        old_left = [i for i in range(len(old)) if i not in pairs.values()]
+        new_left = [i for i in range(len(new)) if i not in pairs]
+        if not (
+            _usable([old[i] for i in old_left], key)
+            and _usable([new[i] for i in new_left], key)
+        ):
+            continue
+        old_at = {_identity(old[i], key): i for i in old_left}
+        for index in new_left:
+            found = old_at.get(_identity(new[index], key))
+            if found is not None:
+                pairs[index] = found
+    return pairs
+
+
+def _diff_keyed(
+    old: list, new: list, path: str, keys: list[tuple[str, ...]]
+) -> list[Change]:
     changes: list[Change] = []
-    old_at = {canonical(item[key]): (i, item) for i, item in enumerate(old)}
-    new_ids = {canonical(item[key]) for item in new}
+    pairs = _match(old, new, keys)
     for index, item in enumerate(new):
         where = f"{path}[{index}]"
-        found = old_at.get(canonical(item[key]))
-        if found is None:
+        old_index = pairs.get(index)
+        if old_index is None:
             changes.append(Change(where, "added", None, item))
             continue
-        old_index, old_item = found
+        inner = diff(old[old_index], item, where)
         if old_index != index:
-            changes.append(Change(where, "moved", f"{path}[{old_index}]", None))
-        changes.extend(diff(old_item, item, where))
-    for ident, (old_index, old_item) in old_at.items():
-        if ident not in new_ids:
+            folded = [c for c in inner if _is_layout(c, where, keys[0])]
+            inner = [c for c in inner if c not in folded]
+            summary = ", ".join(str(c)[len(where) + 1 :] for c in folded)
+            changes.append(Change(where, "moved", f"{path}[{old_index}]", summary))
+        changes.extend(inner)
+    matched = set(pairs.values())
+    for old_index, old_item in enumerate(old):
+        if old_index not in matched:
             changes.append(Change(f"{path}[{old_index}]", "removed", old_item, None))
     return changes
+
+
+def _is_layout(change: Change, where: str, key: tuple[str, ...]) -> bool:
+    """A change a move makes by itself: the panel's ``id`` and ``gridPos``."""
+    if key == ("id",) or change.kind != "changed":
+        return False
+    field = change.path[len(where) + 1 :]
+    return field.split(".", 1)[0].split("[", 1)[0] in LAYOUT_FIELDS
 
 
 def _diff_unkeyed(old: list, new: list, path: str) -> list[Change]:
@@ -187,3 +257,22 @@ def _label(value: Any) -> str:
 def _short(value: Any, limit: int = 70) -> str:
     text = json.dumps(value, sort_keys=True, default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _pair(old: Any, new: Any, limit: int = 70, before: int = 20) -> tuple[str, str]:
+    """Both values as JSON; when one is long, a window around the first
+    difference of each, so a change at the end of a long query shows."""
+    texts = [json.dumps(v, sort_keys=True, default=str) for v in (old, new)]
+    if max(len(t) for t in texts) <= limit:
+        return texts[0], texts[1]
+    same = 0
+    while same < min(map(len, texts)) and texts[0][same] == texts[1][same]:
+        same += 1
+    start = max(0, same - before)
+    windows = []
+    for text in texts:
+        window = text[start : start + limit]
+        windows.append(
+            "..." * (start > 0) + window + "..." * (start + limit < len(text))
+        )
+    return windows[0], windows[1]

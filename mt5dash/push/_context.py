@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from mt5dash.errors import ConfigError, PushError
+from mt5dash.push import secret_digests
 from mt5dash.push._client import ApiError, Connection
 from mt5dash.push._compare import Change, diff
 from mt5dash.push._report import (
@@ -64,9 +66,17 @@ class Context:
         self.options = options
         self.report = report
         self.secret_values: set[str] = set(conn.config.secrets)
+        # "kind:name" -> field path -> declared secret value; set before pushing.
+        self.secret_fields: dict[str, dict[str, str]] = {}
+        # "kind:name" -> field path -> digest, for what this push wrote or
+        # found matching; the inventory phase records them.
+        self.secret_digests: dict[str, dict[str, str]] = {}
         self.aborted = threading.Event()
         self.abort_reason = ""
+        self.unreachable = ""
         self._writes_lock = threading.Lock()
+        self._templates: list[Any] | None = None
+        self._templates_lock = threading.Lock()
 
     # Requests
 
@@ -93,6 +103,14 @@ class Context:
             self.report.writes += 1
         return self.conn.call(what, fn)
 
+    def templates(self) -> list[Any]:
+        """Grafana's notification templates, read once per push."""
+        with self._templates_lock:
+            if self._templates is None:
+                api = self.conn.api.alertingprovisioning
+                self._templates = self.read("read templates", api.get_templates) or []
+            return self._templates
+
     def headers(self) -> dict[str, str]:
         return {"X-Disable-Provenance": "true"} if self.options.editable else {}
 
@@ -116,7 +134,7 @@ class Context:
             self.redact(message),
         )
         self.report.add(result)
-        log.info(
+        log.debug(
             "%s %s %r%s", outcome, kind, name, f": {result.message}" * bool(message)
         )
 
@@ -149,7 +167,7 @@ class Context:
                 if error.status == 401:
                     raise self.unauthorized(error) from None
                 if error.unreachable:
-                    self.abort(str(error))
+                    self.abort(error)
                     self.record(kind, label, FAILED, message=str(error))
                     return
                 text = explain(item, error) if explain else ""
@@ -172,25 +190,51 @@ class Context:
         *,
         create: Callable[[], object],
         update: Callable[[], object],
+        recorded_secrets: dict[str, str] | None = None,
     ) -> None:
         """Compare normalised ``live`` (``None``: absent) with ``desired``;
-        create, update or leave it, and record which."""
+        create, update or leave it, and record which.
+
+        The resource's declared secrets (``secret_fields``) are compared with
+        their ``recorded_secrets`` digests; one that does not match, or any
+        with ``force``, makes an update even when nothing else differs.
+        """
+        key = f"{kind}:{name}"
+        stale, digests = secret_digests.compare(
+            self.secret_fields.get(key, {}),
+            recorded_secrets or {},
+            force=self.options.force,
+        )
         if live is None:
             if not self.options.dry_run:
                 self.write(f"create {kind} {name}", create)
+            self._keep_digests(key, digests)
             self.record(kind, name, CREATED)
             return
-        changes = diff(live, desired)
+        changes = diff(live, desired) + stale
         if not changes:
+            self._keep_digests(key, digests)
             self.record(kind, name, UNCHANGED)
             return
         if not self.options.dry_run:
             self.write(f"update {kind} {name}", update)
+        self._keep_digests(key, digests)
         self.record(kind, name, UPDATED, changes)
 
-    def abort(self, reason: str) -> None:
+    def _keep_digests(self, key: str, digests: dict[str, str]) -> None:
+        if digests and not self.options.dry_run:
+            with self._writes_lock:
+                self.secret_digests[key] = digests
+
+    def abort(self, error: ApiError | str) -> None:
+        """Stop the push: Grafana gave no answer (``error``) or cannot go on."""
         if not self.aborted.is_set():
-            self.abort_reason = f"not attempted: {reason}"
+            # The failure that stopped the push says why; the rest need not.
+            self.abort_reason = "not attempted"
+            if isinstance(error, ApiError) and error.unreachable:
+                self.unreachable = error.reason or str(error)
+            else:
+                self.abort_reason = f"not attempted: {error}"
             self.aborted.set()
 
     def unauthorized(self, error: ApiError) -> PushError:
@@ -204,16 +248,22 @@ class Context:
     # Secrets
 
     def resolve(
-        self, value: Any, obj: str, problems: list[str], field: str = ""
+        self,
+        value: Any,
+        obj: str,
+        problems: list[str],
+        field: str = "",
+        found: dict[str, str] | None = None,
     ) -> Any:
         """``value`` with every secret reference replaced by its value.
 
-        A secret that cannot be read is a problem, except in a dry run,
-        where it stands as ``<env:NAME>`` so a diff works without secrets.
+        Each secret read is also put in ``found`` under its field path. A
+        secret that cannot be read is a problem, except in a dry run, where
+        it stands as ``<env:NAME>`` so a diff works without secrets.
         """
         if isinstance(value, EnvSecret | FileSecret):
             try:
-                secret = value.resolve()
+                secret = _read_secret(value)
             except ConfigError as exc:
                 if self.options.dry_run:
                     log.warning("%s: %s: %s; compared as <%s>", obj, field, exc, value)
@@ -221,15 +271,17 @@ class Context:
                 problems.append(f"{obj}: {field}: {exc}")
                 return ""
             self.secret_values.add(secret)
+            if found is not None:
+                found[field] = secret
             return secret
         if isinstance(value, dict):
             return {
-                k: self.resolve(v, obj, problems, f"{field}.{k}".lstrip("."))
+                k: self.resolve(v, obj, problems, f"{field}.{k}".lstrip("."), found)
                 for k, v in value.items()
             }
         if isinstance(value, list):
             return [
-                self.resolve(v, obj, problems, f"{field}[{i}]")
+                self.resolve(v, obj, problems, f"{field}[{i}]", found)
                 for i, v in enumerate(value)
             ]
         return value
@@ -256,6 +308,15 @@ class Context:
             self.redact_value(change.old),
             self.redact_value(change.new),
         )
+
+
+def _read_secret(ref: EnvSecret | FileSecret) -> str:
+    """The secret's value; a variable holding only whitespace counts as empty."""
+    if isinstance(ref, EnvSecret):
+        value = os.environ.get(ref.name)
+        if value is not None and not value.strip():
+            raise ConfigError(f"environment variable {ref.name} is empty")
+    return ref.resolve()
 
 
 def describe(error: ApiError) -> str:

@@ -24,7 +24,7 @@ from mt5dash.push import (
 )
 from mt5dash.push._client import ApiError, ClientConfig, Connection
 from mt5dash.push._context import Aborted, Context, PushOptions, describe
-from mt5dash.push._report import FAILED, NOT_APPLIED, PushReport
+from mt5dash.push._report import FAILED, NOT_APPLIED, PushReport, ResourceResult
 
 log = logging.getLogger("mt5dash.push")
 
@@ -59,6 +59,7 @@ def push(
     prune: bool = False,
     editable: bool = False,
     workers: int = 8,
+    allow_empty: bool = False,
 ) -> PushReport:
     """Make the Grafana of ``client_config`` hold ``state``; say what changed.
 
@@ -67,13 +68,22 @@ def push(
     ``to update`` / ``to delete``. ``force`` overwrites dashboards and rule
     groups changed in Grafana since mt5dash pushed them (reported as
     ``drifted`` otherwise). ``prune`` deletes dashboards and rule groups
-    mt5dash created that are no longer declared. ``editable`` leaves alerting
-    resources editable in Grafana's UI. Raises ``ConfigError`` for a missing
-    secret before any request, and ``PushError`` (with ``.report``) when a
-    resource was not applied; re-running converges.
+    mt5dash created that are no longer declared; with a declared state that
+    holds no dashboard, rule group or contact point it is refused unless
+    ``allow_empty`` (a dry run only warns). ``editable`` leaves alerting
+    resources editable in Grafana's UI. A secret whose digest in the
+    inventory does not match the declared value is sent again (with
+    ``force``, every secret is). Raises ``ConfigError`` for bad options or a
+    missing secret before any request, and ``PushError`` (with ``.report``)
+    when a resource was not applied or Grafana is unreachable (a dry run too);
+    re-running converges.
     """
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
+    if prune and is_empty(state) and not allow_empty:
+        if not dry_run:
+            raise ConfigError(REFUSED_EMPTY_PRUNE)
+        log.warning("%s", EMPTY_PRUNE_WARNING)
     options = PushOptions(dry_run, force, prune, editable, workers)
     conn = Connection(client_config, pool_size=workers + 2)
     report = PushReport(url=client_config.url, dry_run=dry_run)
@@ -82,8 +92,10 @@ def push(
     log.info("%s %s", "comparing with" if dry_run else "pushing to", client_config.url)
 
     for kind, names, sync in PHASES:
+        first = len(report.results)
         failure = ""
-        if not ctx.aborted.is_set():
+        ran = not ctx.aborted.is_set()
+        if ran:
             failure = _run_phase(ctx, sync, state)
         if failure and not names(state):
             report.add_missing(kind, inventory.NAME, FAILED, failure)
@@ -91,13 +103,47 @@ def push(
             if not report.has(kind, name):
                 outcome = FAILED if failure else NOT_APPLIED
                 report.add_missing(kind, name, outcome, failure or ctx.abort_reason)
+        if ran and not ctx.aborted.is_set() and report.results[first:]:
+            log.info("%s: %s", kind, summarise(report.results[first:]))
 
     report.requests = conn.requests
+    if ctx.unreachable and not report.applied:
+        raise _failed(
+            report, f"Grafana at {client_config.url} is unreachable: {ctx.unreachable}"
+        )
     if not report.ok and not dry_run:
-        error = PushError(report.failure_text())
-        error.report = report  # type: ignore[attr-defined]
-        raise error
+        raise _failed(report, report.failure_text())
     return report
+
+
+REFUSED_EMPTY_PRUNE = (
+    "refusing --prune: the declarations hold no dashboard, rule group or contact "
+    "point, so it would delete everything mt5dash owns in Grafana (check "
+    "--project); pass --allow-empty if that is what you want"
+)
+EMPTY_PRUNE_WARNING = (
+    "warning: the declarations hold no dashboard, rule group or contact point, so "
+    "--prune would delete everything mt5dash owns in Grafana (check --project)"
+)
+
+
+def is_empty(state: DesiredState) -> bool:
+    """Whether ``state`` declares nothing that prune would keep."""
+    return not (state.dashboards or state.rule_groups or state.contact_points)
+
+
+def summarise(results: list[ResourceResult]) -> str:
+    """``2 created, 1 unchanged``: outcomes counted in the order first seen."""
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+    return ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+
+
+def _failed(report: PushReport, message: str) -> PushError:
+    error = PushError(message)
+    error.report = report  # type: ignore[attr-defined]
+    return error
 
 
 def _run_phase(ctx: Context, sync: Callable, state: DesiredState) -> str:
@@ -110,7 +156,7 @@ def _run_phase(ctx: Context, sync: Callable, state: DesiredState) -> str:
         if error.status == 401:
             raise ctx.unauthorized(error) from None
         if error.unreachable:
-            ctx.abort(str(error))
+            ctx.abort(error)
         return ctx.redact(describe(error))
     return ""
 
@@ -129,14 +175,22 @@ def resolve_state(
     sources = []
     for source in state.datasources:
         where = f"datasource {source['uid']!r}"
-        resolved = ctx.resolve(source, where, problems)
+        found: dict[str, str] = {}
+        resolved = ctx.resolve(source, where, problems, found=found)
         if source["uid"] in config.datasource_urls:
             resolved["url"] = config.datasource_urls[source["uid"]]
+        # Grafana returns none of secureJsonData, declared as a reference or not.
+        for key, value in (source.get("secureJsonData") or {}).items():
+            if isinstance(value, str):
+                found[f"secureJsonData.{key}"] = value
+        ctx.secret_fields[f"{datasources.KIND}:{source['uid']}"] = found
         sources.append(resolved)
-    points = [
-        ctx.resolve(p, f"contact point {p.get('uid', p.get('name'))!r}", problems)
-        for p in state.contact_points
-    ]
+    points = []
+    for point in state.contact_points:
+        where = f"contact point {point.get('uid', point.get('name'))!r}"
+        found = {}
+        points.append(ctx.resolve(point, where, problems, found=found))
+        ctx.secret_fields[f"{contact_points.KIND}:{point.get('uid')}"] = found
     people = [ctx.resolve(u, f"user {u.get('login')!r}", problems) for u in state.users]
     if problems:
         raise ConfigError(

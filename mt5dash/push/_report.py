@@ -115,5 +115,13 @@ class PushReport:
         for r in self.not_applied:
             reason = f": {r.message}" if r.message else ""
             lines.append(f"  {r.outcome} {r.kind} {r.name!r}{reason}")
-        lines.append("re-running the push applies the rest")
+        drifted = self.by_outcome(DRIFTED)
+        if len(drifted) < len(self.not_applied):
+            lines.append("re-running the push applies the rest")
+        if drifted:
+            lines.append(
+                "drifted resources were changed in Grafana since mt5dash pushed "
+                "them: re-running the push leaves them alone; push --force "
+                "overwrites them"
+            )
         return "\n".join(lines)

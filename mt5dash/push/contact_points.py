@@ -1,12 +1,14 @@
 """Contact points: one integration per uid, secrets resolved at push time.
 
 Grafana answers secret settings as ``[REDACTED]``; a declared secret under
-such a key compares equal, so re-pushing makes no false difference.
+such a key compares equal, so re-pushing makes no false difference. Whether
+a declared secret changed is told by its digest in the inventory instead.
 """
 
 from __future__ import annotations
 
 from mt5dash.desired import JSON, DesiredState
+from mt5dash.push import inventory
 from mt5dash.push._client import ApiError
 from mt5dash.push._compare import mask_redacted
 from mt5dash.push._context import Context, describe
@@ -67,9 +69,15 @@ def sync(ctx: Context, state: DesiredState) -> None:
             update=lambda: api.update_contactpoint(
                 uid, body, disable_provenance=ctx.options.editable
             ),
+            recorded_secrets=_recorded(ctx, uid),
         )
 
     ctx.each(KIND, state.contact_points, lambda c: c["uid"], one, explain=_explain)
+
+
+def _recorded(ctx: Context, uid: str) -> dict[str, str]:
+    key = f"{KIND}:{uid}"
+    return inventory.recorded_secrets(ctx, key) if ctx.secret_fields.get(key) else {}
 
 
 def _explain(point: JSON, error: ApiError) -> str:

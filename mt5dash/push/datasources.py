@@ -2,13 +2,14 @@
 
 Grafana never returns ``secureJsonData``; it only lists which secure keys
 are set (``secureJsonFields``). A declared secure key that is set in
-Grafana compares equal, so a rotated secret value is sent only when
-something else about the datasource changed.
+Grafana compares equal; whether its value changed is told by its digest in
+the inventory, and a changed one is sent again.
 """
 
 from __future__ import annotations
 
 from mt5dash.desired import JSON, DesiredState
+from mt5dash.push import inventory
 from mt5dash.push._client import ApiError
 from mt5dash.push._context import Context, describe
 
@@ -68,9 +69,15 @@ def sync(ctx: Context, state: DesiredState) -> None:
             declared,
             create=lambda: api.create_datasource(body),
             update=lambda: api.update_datasource_by_uid(uid, body),
+            recorded_secrets=_recorded(ctx, uid),
         )
 
     ctx.each(KIND, state.datasources, lambda d: d["uid"], one, explain=_explain)
+
+
+def _recorded(ctx: Context, uid: str) -> dict[str, str]:
+    key = f"{KIND}:{uid}"
+    return inventory.recorded_secrets(ctx, key) if ctx.secret_fields.get(key) else {}
 
 
 def without_none(source: JSON) -> JSON:

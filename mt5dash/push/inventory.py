@@ -6,6 +6,10 @@ mt5dash records the names it pushed in one notification template,
 ``--prune`` deletes only what that record lists and the declarations no
 longer hold; a contact point or mute timing the notification policy still
 uses is kept and reported as failed with the route to change.
+
+The record also holds, under ``secrets``, the salted digest of each secret
+field of the contact points and datasources mt5dash pushed (see
+``secret_digests``), so a rotated secret is sent again.
 """
 
 from __future__ import annotations
@@ -27,20 +31,42 @@ LABELS = {
 }
 
 
-def render(owned: dict[str, list[str]]) -> str:
-    record = json.dumps(
-        {k: sorted(set(owned.get(k, []))) for k in KINDS}, sort_keys=True
-    )
-    return "{{/* mt5dash inventory " + record + " */}}"
+def render(owned: dict[str, Any]) -> str:
+    record: dict[str, Any] = {k: sorted(set(owned.get(k, []))) for k in KINDS}
+    # A flat list: nested JSON objects would put "}}" inside the template.
+    secrets = owned.get("secrets") or {}
+    if secrets:
+        record["secrets"] = sorted(
+            f"{key} {path} {value}"
+            for key, fields in secrets.items()
+            for path, value in fields.items()
+        )
+    return "{{/* mt5dash inventory " + json.dumps(record, sort_keys=True) + " */}}"
 
 
-def parse(text: str) -> dict[str, list[str]]:
+def parse(text: str) -> dict[str, Any]:
+    """The record: names per kind, and ``secrets``: "kind:name" -> path -> digest."""
     start, end = text.find("{", text.find("inventory")), text.rfind("}", 0, -3)
     try:
         record = json.loads(text[start : end + 1])
     except ValueError:
-        return {k: [] for k in KINDS}
-    return {k: list(record.get(k, [])) for k in KINDS}
+        record = {}
+    owned: dict[str, Any] = {k: list(record.get(k, [])) for k in KINDS}
+    secrets: dict[str, dict[str, str]] = {}
+    for entry in record.get("secrets") or []:
+        parts = str(entry).rsplit(" ", 2)
+        if len(parts) == 3:
+            secrets.setdefault(parts[0], {})[parts[1]] = parts[2]
+    owned["secrets"] = secrets
+    return owned
+
+
+def recorded_secrets(ctx: Context, key: str) -> dict[str, str]:
+    """The digests recorded for resource ``key`` ("contact point:uid")."""
+    stored = next((t for t in ctx.templates() if t.get("name") == NAME), None)
+    if stored is None:
+        return {}
+    return parse(stored.get("template") or "")["secrets"].get(key, {})
 
 
 def declared(state: DesiredState) -> dict[str, list[str]]:
@@ -58,13 +84,14 @@ def sync(ctx: Context, state: DesiredState) -> None:
         t["name"]: t for t in ctx.read("read templates", api.get_templates) or []
     }
     stored = templates.get(NAME)
-    owned = parse(stored["template"]) if stored else {k: [] for k in KINDS}
+    owned = parse(stored["template"] if stored else "")
     wanted = declared(state)
     kept = {k: [n for n in owned[k] if n not in wanted[k]] for k in KINDS}
 
     if ctx.options.prune and any(kept.values()):
         kept = _prune(ctx, kept, templates)
-    record = {k: wanted[k] + kept[k] for k in KINDS}
+    record: dict[str, Any] = {k: wanted[k] + kept[k] for k in KINDS}
+    record["secrets"] = _secrets(ctx, owned["secrets"])
     if not any(record.values()) and stored is None:
         return
     text = render(record)
@@ -76,6 +103,15 @@ def sync(ctx: Context, state: DesiredState) -> None:
                 NAME, body, disable_provenance=ctx.options.editable
             ),
         )
+
+
+def _secrets(ctx: Context, recorded: dict[str, Any]) -> dict[str, Any]:
+    """Digests of declared secrets: this push's, else the recorded ones (a
+    resource not written keeps its old digest, so its secret is sent again)."""
+    declared = {key for key, fields in ctx.secret_fields.items() if fields}
+    kept = {key: recorded[key] for key in declared if key in recorded}
+    kept.update({k: v for k, v in ctx.secret_digests.items() if k in declared})
+    return {key: dict(sorted(kept[key].items())) for key in sorted(kept)}
 
 
 def _prune(

@@ -17,9 +17,7 @@ def sync(ctx: Context, state: DesiredState) -> None:
     api = ctx.conn.api.alertingprovisioning
     if not state.templates:
         return
-    live_all = {
-        t["name"]: t for t in ctx.read("read templates", api.get_templates) or []
-    }
+    live_all = {t["name"]: t for t in ctx.templates()}
 
     def one(template: JSON) -> None:
         name = template["name"]

@@ -15,6 +15,16 @@ def steps(value: float) -> dict[str, Any]:
     }
 
 
+def laid_out(panel_id: int, title: str) -> dict[str, Any]:
+    """A panel as the compiler lays it out: ``id`` and ``y`` by position."""
+    return {
+        "id": panel_id,
+        "type": "timeseries",
+        "title": title,
+        "gridPos": {"x": 0, "y": (panel_id - 1) * 8, "w": 24, "h": 8},
+    }
+
+
 CASES = [
     pytest.param(
         {"panels": [{"id": 1, "fieldConfig": {"defaults": steps(80)}}]},
@@ -59,6 +69,33 @@ CASES = [
         id="key added",
     ),
     pytest.param({"a": [1, {"b": 2}]}, {"a": [1, {"b": 2}]}, [], id="equal"),
+    pytest.param(
+        {"panels": [laid_out(1, "Equity"), laid_out(2, "Sharpe")]},
+        {
+            "panels": [
+                laid_out(1, "Equity"),
+                laid_out(2, "Drawdown"),
+                laid_out(3, "Sharpe"),
+            ]
+        },
+        [
+            "panels[1]: added timeseries 'Drawdown'",
+            "panels[2]: moved from panels[1] (gridPos.y: 8 -> 16, id: 2 -> 3)",
+        ],
+        id="panel inserted, later ids renumbered by layout: one added panel",
+    ),
+    pytest.param(
+        {"panels": [laid_out(1, "Equity"), laid_out(2, "Sharpe")]},
+        {"panels": [laid_out(1, "Equity (USD)"), laid_out(2, "Sharpe")]},
+        ['panels[0].title: "Equity" -> "Equity (USD)"'],
+        id="renamed panel matched by id",
+    ),
+    pytest.param(
+        {"panels": [laid_out(1, "Equity"), laid_out(2, "Equity")]},
+        {"panels": [laid_out(1, "Equity"), laid_out(2, "Sharpe")]},
+        ['panels[1].title: "Equity" -> "Sharpe"'],
+        id="titles not unique: panels matched by id",
+    ),
 ]
 
 
@@ -81,3 +118,13 @@ def test_redacted_mask_keeps_other_differences() -> None:
     changes = diff(live, mask_redacted(declared, live))
 
     assert [str(c) for c in changes] == ['msgType: "link" -> "actionCard"']
+
+
+def test_long_string_shows_a_window_around_the_first_difference() -> None:
+    head = 'sum by (strategy) (rate(mt5_orders_rejected_total{job="hub"}[5m]))'
+    old = {"expr": f"{head} / sum by (strategy) (rate(mt5_orders_total[5m])) > 0.05"}
+    new = {"expr": f"{head} / sum by (strategy) (rate(mt5_orders_total[5m])) > 0.10"}
+
+    assert [str(c) for c in diff(old, new)] == [
+        'expr: ...ers_total[5m])) > 0.05" -> ...ers_total[5m])) > 0.10"'
+    ]
