@@ -114,7 +114,9 @@ def push(
         False, "--dry-run", help="Compare and show the diff; write nothing."
     ),
     force: bool = typer.Option(
-        False, "--force", help="Overwrite dashboards and rules edited in Grafana."
+        False,
+        "--force",
+        help="Overwrite dashboards and rules edited in Grafana; resend all secrets.",
     ),
     prune: bool = typer.Option(
         False, "--prune", help="Delete what mt5dash pushed and no longer declares."
@@ -131,10 +133,7 @@ def push(
     output: str = OUTPUT,
     verbose: bool = VERBOSE,
 ) -> None:
-    """Make a live Grafana hold what the declarations say.
-
-    --force also sends every secret of contact points and datasources again.
-    """
+    """Make a live Grafana hold what the declarations say."""
     from mt5dash.errors import PushError
     from mt5dash.push import push as run_push
 
