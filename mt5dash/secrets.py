@@ -28,9 +28,11 @@ class EnvSecret(BaseModel):
         return "${" + self.name + "}"
 
     def resolve(self) -> str:
-        value = os.environ.get(self.name, "")
-        if not value:
+        value = os.environ.get(self.name)
+        if value is None:
             raise ConfigError(f"environment variable {self.name} is not set")
+        if not value.strip():
+            raise ConfigError(f"environment variable {self.name} is empty")
         return value
 
     def __str__(self) -> str:
