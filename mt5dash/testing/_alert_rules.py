@@ -11,7 +11,9 @@ from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, new_uid, now, uid_problem
 
 BASE = "/api/v1/provisioning"
-READ = "any(alert.provisioning:read alert.provisioning.secrets:read)"
+# The message names the evaluator as accesscontrol/evaluator.go prints it, see
+# pkg/services/ngalert/api/authorization.go for the provisioning routes.
+READ = "any of alert.provisioning:read, alert.provisioning.secrets:read"
 WRITE = "alert.provisioning:write"
 EXPRESSION_UIDS = ("__expr__", "-100")
 NO_DATA_STATES = ("NoData", "Alerting", "OK", "KeepLast")

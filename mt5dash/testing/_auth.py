@@ -13,7 +13,7 @@ from mt5dash.testing._http import (
     Request,
     Response,
     access_denied,
-    errutil,
+    auth_failed,
     message,
 )
 from mt5dash.testing._router import Access, Router
@@ -58,34 +58,48 @@ def try_authenticate(state: State, request: Request) -> Identity | None:
 
 
 def authenticate(state: State, request: Request) -> Identity:
-    """Who sent the request; 401 with Grafana's body when nobody valid did."""
+    """Who sent the request; 401 with Grafana's body when nobody valid did.
+
+    A Basic header that does not decode counts as no credentials. Known
+    difference: Grafana tries its clients in turn, so a wrong token or password
+    still gets anonymous access when that is on (the anonymous client accepts
+    every request, pkg/services/authn/clients/anonymous.go); the fake refuses
+    it, because mt5dash verify's default-password probe relies on the refusal.
+    """
     header = request.header("authorization") or ""
     scheme, _, credentials = header.partition(" ")
+    if scheme == "Bearer" and credentials:
+        return _bearer(state, credentials)
     if scheme.lower() == "basic":
-        return _basic(state, credentials.strip())
-    if scheme.lower() == "bearer":
-        return _bearer(state, credentials.strip())
+        pair = _basic_pair(credentials.strip())
+        if pair is not None:
+            return _basic(state, *pair)
 
     anonymous = state.settings.get("auth.anonymous", {})
     if anonymous.get("enabled"):
         role = anonymous.get("org_role", "Viewer")
         return Identity(login="", user_id=0, role=role, kind="anonymous")
-    raise ApiError(401, message("Unauthorized"))
+    raise ApiError(401, auth_failed("auth.unauthorized"))
 
 
-def _basic(state: State, credentials: str) -> Identity:
+def _basic_pair(credentials: str) -> tuple[str, str] | None:
+    """Login and password of a Basic header, None when it does not decode."""
     try:
         decoded = base64.b64decode(credentials, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
-        raise ApiError(
-            401,
-            errutil(401, "basic-auth.invalid-header", "Invalid Basic Auth Header"),
-        ) from None
-    login, _, password = decoded.partition(":")
+        return None
+    login, colon, password = decoded.partition(":")
+    return (login, password) if colon else None
+
+
+def _basic(state: State, login: str, password: str) -> Identity:
+    # An empty password gets the same answer (pkg/services/authn/clients/password.go).
+    if login == "api_key":
+        return _bearer(state, password)
     user = state.user_by_login(login)
     if user is None or not password or user["password"] != password:
         raise ApiError(
-            401, errutil(401, "password-auth.failed", "Invalid username or password")
+            401, auth_failed("password-auth.failed", "Invalid username or password")
         )
     return Identity(
         login=user["login"],
@@ -98,8 +112,10 @@ def _basic(state: State, credentials: str) -> Identity:
 def _bearer(state: State, key: str) -> Identity:
     account_id = state.tokens.get(key)
     account = state.service_accounts.get(account_id) if account_id else None
-    if account is None or account["isDisabled"]:
-        raise ApiError(401, errutil(401, "api-key.invalid", "Invalid API key"))
+    if account is None:
+        raise ApiError(401, auth_failed("api-key.invalid", "Invalid API key"))
+    if account["isDisabled"]:
+        raise ApiError(401, auth_failed("identity.disabled"))
     return Identity(
         login=account["login"],
         user_id=account["id"],

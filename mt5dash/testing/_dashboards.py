@@ -18,7 +18,7 @@ from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, new_uid, now, slugify, uid_problem
 
 NOT_FOUND = message("Dashboard not found")
-SAVE_ACTION = "any(dashboards:create dashboards:write)"
+SAVE_ACTION = "any of dashboards:create, dashboards:write"
 
 
 def register(router: Router) -> None:

@@ -100,6 +100,21 @@ def errutil(status: int, message_id: str, text: str) -> dict[str, Any]:
     }
 
 
+def auth_failed(message_id: str, text: str = "Unauthorized") -> dict[str, Any]:
+    """The 401 body of the authentication middleware.
+
+    It carries ``extra`` (null) and takes its status from the error; see
+    pkg/services/contexthandler/model/model.go (writeErrOrFallback).
+    """
+    return {
+        "extra": None,
+        "message": text,
+        "messageId": message_id,
+        "statusCode": 401,
+        "traceID": "",
+    }
+
+
 def status_body(status: str, text: str) -> dict[str, str]:
     """The dashboard and folder error body with its ``status`` word."""
     return {"status": status, "message": text}

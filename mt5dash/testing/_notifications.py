@@ -15,7 +15,8 @@ from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, default_policy, new_uid, uid_problem
 
 BASE = "/api/v1/provisioning"
-READ = "any(alert.provisioning:read alert.provisioning.secrets:read)"
+# Evaluator text as in pkg/services/ngalert/api/authorization.go (Grafana 11.0).
+READ = "any of alert.provisioning:read, alert.provisioning.secrets:read"
 WRITE = "alert.provisioning:write"
 
 
@@ -79,12 +80,8 @@ def _contact_point(body: Any) -> dict[str, Any]:
     name, kind, settings = body.get("name"), body.get("type"), body.get("settings")
     if not name or not kind or not isinstance(settings, dict):
         raise ApiError(400, message("bad request data"))
-    uid = str(body.get("uid") or "")
-    problem = uid_problem(uid)
-    if problem:
-        raise invalid(problem)
     return {
-        "uid": uid,
+        "uid": str(body.get("uid") or ""),
         "name": str(name),
         "type": str(kind),
         "settings": copy.deepcopy(settings),
@@ -93,9 +90,31 @@ def _contact_point(body: Any) -> dict[str, Any]:
 
 
 def _check_settings(point: dict[str, Any]) -> None:
+    """Refuse the settings as grafana/alerting does, naming the integration.
+
+    The uid is the one in the request, so empty on a create: validation runs
+    before the uid is generated (pkg/services/ngalert/provisioning/contactpoints.go).
+    """
     problem = _integrations.problem(point["type"], point["settings"])
     if problem:
-        raise invalid(problem)
+        name = f"{json.dumps(point['name'])} " if point["name"] else ""
+        raise invalid(
+            f"failed to validate integration {name}(UID {point['uid']}) "
+            f"of type {json.dumps(point['type'])}: {problem}"
+        )
+
+
+def _check_uid(uid: str) -> None:
+    problem = uid_problem(uid)
+    if problem:
+        # errors.Join puts a newline, not a colon, after the sentinel's text.
+        raise ApiError(
+            400,
+            message(
+                "invalid object specification\n"
+                f"cannot create contact point with UID '{uid}': {problem}"
+            ),
+        )
 
 
 def list_contact_points(state: State, request: Request) -> Response:
@@ -108,6 +127,7 @@ def list_contact_points(state: State, request: Request) -> Response:
 def post_contact_point(state: State, request: Request) -> Response:
     point = _contact_point(request.json())
     _check_settings(point)
+    _check_uid(point["uid"])
     if point["uid"] in state.contact_points:
         raise ApiError(
             409,
@@ -132,6 +152,7 @@ def put_contact_point(state: State, request: Request) -> Response:
     if stored is None:
         raise ApiError(404, message("contact point not found"))
     point = _contact_point(request.json())
+    point["uid"] = stored["uid"]
     provenance = _provenance.requested(request)
     _provenance.check_notification_change(stored["provenance"], provenance)
     point["settings"] = _integrations.merge_secrets(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from grafana_client.client import GrafanaClientError, GrafanaUnauthorizedError
 
@@ -15,21 +17,53 @@ def test_health_needs_no_credentials(grafana, http):
     assert body["version"] == grafana.version
 
 
-def test_request_without_credentials_is_401_unauthorized(http):
-    assert http("GET", "/api/search", auth=None) == (401, {"message": "Unauthorized"})
+def refused(message_id, text="Unauthorized"):
+    """The 401 body of Grafana 11's authentication middleware."""
+    return {
+        "extra": None,
+        "message": text,
+        "messageId": message_id,
+        "statusCode": 401,
+        "traceID": "",
+    }
 
 
-def test_wrong_password_is_401_with_errutil_body(http):
+def test_request_without_credentials_is_401_auth_unauthorized(http):
+    status, body = http("GET", "/api/search", auth=None)
+    assert (status, body) == (401, refused("auth.unauthorized"))
+
+
+def test_wrong_password_is_401_password_auth_failed(http):
     status, body = http("GET", "/api/search", auth=("admin", "not-the-password"))
-    assert status == 401
-    assert body["messageId"] == "password-auth.failed"
-    assert body["message"] == "Invalid username or password"
+    expected = refused("password-auth.failed", "Invalid username or password")
+    assert (status, body) == (401, expected)
+
+
+def test_empty_password_is_refused_like_a_wrong_one(http):
+    status, body = http("GET", "/api/search", auth=("admin", ""))
+    expected = refused("password-auth.failed", "Invalid username or password")
+    assert (status, body) == (401, expected)
 
 
 def test_unknown_token_is_401_invalid_api_key(http):
     status, body = http("GET", "/api/search", auth="glsa_unknown_0000")
-    assert status == 401
-    assert body["messageId"] == "api-key.invalid"
+    assert (status, body) == (401, refused("api-key.invalid", "Invalid API key"))
+
+
+def test_basic_header_that_does_not_decode_counts_as_no_credentials(fake_http):
+    headers = {"Authorization": "Basic %%%not-base64"}
+    status, body = fake_http("GET", "/api/search", auth=None, headers=headers)
+    assert (status, body) == (401, refused("auth.unauthorized"))
+
+
+def test_token_of_a_disabled_service_account_is_401_identity_disabled(
+    fake_grafana, fake_http
+):
+    token = fake_grafana.create_token(role="Viewer")
+    for account in fake_grafana.state.service_accounts.values():
+        account["isDisabled"] = True
+    status, body = fake_http("GET", "/api/search", auth=token)
+    assert (status, body) == (401, refused("identity.disabled"))
 
 
 def test_default_admin_password_is_refused_when_another_was_set():
@@ -52,29 +86,39 @@ def test_service_account_token_authenticates(grafana):
     assert isinstance(grafana.api(token).search.search_dashboards(), list)
 
 
+PROVISIONING_READ = "any of alert.provisioning:read, alert.provisioning.secrets:read"
+
+
 @pytest.mark.parametrize(
-    ("role", "method", "path"),
+    ("role", "method", "path", "needed"),
     [
-        ("Editor", "GET", "/api/v1/provisioning/alert-rules"),
-        ("Editor", "GET", "/api/v1/provisioning/contact-points"),
-        ("Editor", "PUT", "/api/v1/provisioning/policies"),
-        ("Viewer", "GET", "/api/datasources"),
-        ("Editor", "POST", "/api/datasources"),
-        ("Editor", "POST", "/api/teams"),
-        ("Viewer", "POST", "/api/folders"),
-        ("Admin", "POST", "/api/admin/users"),
+        ("Editor", "GET", "/api/v1/provisioning/alert-rules", PROVISIONING_READ),
+        ("Editor", "GET", "/api/v1/provisioning/contact-points", PROVISIONING_READ),
+        ("Editor", "PUT", "/api/v1/provisioning/policies", "alert.provisioning:write"),
+        ("Viewer", "GET", "/api/datasources", "datasources:read"),
+        ("Editor", "POST", "/api/datasources", "datasources:create"),
+        ("Editor", "POST", "/api/teams", "teams:create"),
+        ("Viewer", "POST", "/api/folders", "folders:create"),
+        ("Admin", "POST", "/api/admin/users", "users:create"),
+        (
+            "Viewer",
+            "POST",
+            "/api/dashboards/db",
+            "any of dashboards:create, dashboards:write",
+        ),
     ],
 )
-def test_missing_role_gets_the_rbac_403_body(grafana, http, role, method, path):
+def test_missing_role_gets_the_rbac_403_body(grafana, http, role, method, path, needed):
     token = grafana.create_token(role=role)
     status, body = http(method, path, body={}, auth=token)
     assert status == 403
+    assert set(body) == {"title", "message", "accessErrorId"}
     assert body["title"] == "Access denied"
-    assert body["message"].startswith(
+    assert body["message"] == (
         "You'll need additional permissions to perform this action. "
-        "Permissions needed: "
+        f"Permissions needed: {needed}"
     )
-    assert body["accessErrorId"].startswith("ACE")
+    assert re.fullmatch(r"ACE\d{10}", body["accessErrorId"])
 
 
 def test_viewer_cannot_save_a_dashboard(grafana):

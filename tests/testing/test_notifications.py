@@ -46,10 +46,23 @@ def test_get_by_name_redacts_slack_secrets(grafana, http):
 
 
 def test_get_redacts_the_dingding_url(grafana, http):
+    # Grafana 11 answers it in plain text; see the note in _integrations.py.
     uid = grafana.unique("cp")
     http("POST", POINTS, dingding(uid))
     body = http("GET", f"{POINTS}?name={uid}")[1]
     assert body[0]["settings"]["url"] == "[REDACTED]"
+
+
+def test_get_shows_a_google_chat_url_as_grafana_11_does(fake_http):
+    point = {
+        "uid": "gc",
+        "name": "gc",
+        "type": "googlechat",
+        "settings": {"url": "https://chat.googleapis.com/v1/spaces/x"},
+    }
+    fake_http("POST", POINTS, point)
+    body = fake_http("GET", f"{POINTS}?name=gc")[1]
+    assert body[0]["settings"] == {"url": "https://chat.googleapis.com/v1/spaces/x"}
 
 
 def test_get_redacts_webhook_password_and_credentials(grafana, http):
@@ -99,11 +112,17 @@ def test_duplicate_receiver_uid_is_409(grafana, http):
     assert status == 409
 
 
-def test_dingding_without_url_is_400(grafana, http):
-    body = {**dingding(grafana.unique("cp")), "settings": {"msgType": "link"}}
-    status, answer = http("POST", POINTS, body)
-    assert status == 400
-    assert "could not find url property in settings" in answer["message"]
+def test_dingding_without_url_is_400_naming_the_integration(fake_http):
+    body = {**dingding(""), "name": "team-dd", "settings": {"msgType": "link"}}
+    status, answer = fake_http("POST", POINTS, body)
+    assert (status, answer) == (
+        400,
+        {
+            "message": "invalid object specification: failed to validate "
+            'integration "team-dd" (UID ) of type "dingding": '
+            "could not find url property in settings"
+        },
+    )
 
 
 @pytest.mark.parametrize(
@@ -111,14 +130,45 @@ def test_dingding_without_url_is_400(grafana, http):
     [
         ({"token": "t"}, "recipient must be specified when using the Slack chat API"),
         ({"recipient": "#x"}, "token must be specified when using the Slack chat API"),
+        (
+            {"token": "t", "mentionChannel": "all"},
+            "recipient must be specified when using the Slack chat API",
+        ),
+        (
+            {"recipient": "#x", "mentionChannel": "all"},
+            'invalid value for mentionChannel: "all"',
+        ),
     ],
 )
-def test_slack_without_url_needs_recipient_and_token(grafana, http, settings, text):
-    uid = grafana.unique("cp")
-    body = {"uid": uid, "name": uid, "type": "slack", "settings": settings}
-    status, answer = http("POST", POINTS, body)
-    assert status == 400
-    assert text in answer["message"]
+def test_slack_without_url_needs_recipient_and_token(fake_http, settings, text):
+    body = {"uid": "sl", "name": "sl", "type": "slack", "settings": settings}
+    status, answer = fake_http("POST", POINTS, body)
+    assert (status, answer) == (
+        400,
+        {
+            "message": "invalid object specification: failed to validate "
+            f'integration "sl" (UID sl) of type "slack": {text}'
+        },
+    )
+
+
+def test_slack_with_a_custom_endpoint_needs_no_recipient(fake_http):
+    settings = {"endpointUrl": "https://slack.example/api", "token": "t"}
+    body = {"uid": "sl", "name": "sl", "type": "slack", "settings": settings}
+    assert fake_http("POST", POINTS, body)[0] == 202
+
+
+def test_bad_uid_is_400_after_the_settings_are_checked(fake_http):
+    body = {**dingding("bad uid!"), "name": "dd"}
+    status, answer = fake_http("POST", POINTS, body)
+    assert (status, answer) == (
+        400,
+        {
+            "message": "invalid object specification\n"
+            "cannot create contact point with UID 'bad uid!': "
+            "uid contains illegal characters"
+        },
+    )
 
 
 def test_contact_point_used_by_policy_cannot_be_deleted(grafana, http):
