@@ -91,13 +91,12 @@ def message(text: str, **extra: Any) -> dict[str, Any]:
 
 
 def errutil(status: int, message_id: str, text: str) -> dict[str, Any]:
-    """Grafana's structured (errutil) error body."""
-    return {
-        "message": text,
-        "messageId": message_id,
-        "statusCode": status,
-        "traceID": "",
-    }
+    """Grafana's structured (errutil) error body as a handler answers it.
+
+    ``response.Err`` marshals ``PublicError``, which has no traceID
+    (pkg/apimachinery/errutil/errors.go); only the auth middleware adds one.
+    """
+    return {"message": text, "messageId": message_id, "statusCode": status}
 
 
 def auth_failed(message_id: str, text: str = "Unauthorized") -> dict[str, Any]:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mt5dash.testing import _integrations, _provenance
+from mt5dash.testing import _go_template, _integrations, _provenance
 from mt5dash.testing._http import ApiError, Request, Response, errutil, message
 from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, default_policy, new_uid, uid_problem
@@ -275,26 +275,24 @@ def delete_policy(state: State, request: Request) -> Response:
 
 # -- templates --------------------------------------------------------------------
 
-ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
-OPENERS = ("define", "if", "range", "with", "block")
+DEFINE = re.compile(r"\{\{\s*define")
 
 
-def template_problem(text: str) -> str | None:
-    """A Go text/template syntax problem in ``text``, or None."""
-    if text.count("{{") != text.count("}}"):
-        return "unclosed action"
-    depth = 0
-    for action in ACTION.findall(text):
-        word = action.split(" ", 1)[0].split("(", 1)[0]
-        if word in OPENERS:
-            depth += 1
-        elif word == "end":
-            depth -= 1
-            if depth < 0:
-                return "unexpected {{end}}"
-    if depth:
-        return "unexpected EOF"
-    return None
+def normalised_template(name: str, text: str) -> str:
+    """The content Grafana parses: trimmed, wrapped in a define when it has none.
+
+    Grafana also stores and answers this wrapped text: Validate rewrites the
+    request's copy in place and UpsertTemplate saves that copy
+    (pkg/services/ngalert/api/tooling/definitions/provisioning_templates.go,
+    pkg/services/ngalert/provisioning/templates.go). Known difference: the fake
+    parses the wrapped text but stores the text as sent, because mt5dash push
+    keeps its inventory in a template without a define and compares it as sent.
+    """
+    content = text.strip()
+    if DEFINE.search(content):
+        return content
+    indented = "\n".join("  " + line for line in content.split("\n"))
+    return f'{{{{ define "{name}" }}}}\n{indented}\n{{{{ end }}}}'
 
 
 def template_body(template: dict[str, Any]) -> dict[str, Any]:
@@ -319,16 +317,17 @@ def put_template(state: State, request: Request) -> Response:
     text = body.get("template")
     if not isinstance(text, str) or not text:
         raise invalid("template must have content")
-    problem = template_problem(text)
+    problem = _go_template.problem(name, normalised_template(name, text))
     if problem:
-        raise ApiError(
+        # A fixed message; the parser's error rides in "extra"
+        # (MakeErrTemplateInvalid in pkg/services/ngalert/provisioning/errors.go).
+        body = errutil(
             400,
-            errutil(
-                400,
-                "alerting.notifications.templates.invalidFormat",
-                f"Template '{name}' has invalid format: {problem}",
-            ),
+            "alerting.notifications.templates.invalidFormat",
+            "Template is in invalid format. Correct the payload and try again.",
         )
+        body["extra"] = {"Error": f"invalid template: {problem}"}
+        raise ApiError(400, body)
     stored = state.templates.get(name)
     provenance = _provenance.requested(request)
     if stored is not None:

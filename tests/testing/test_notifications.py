@@ -233,12 +233,66 @@ def test_template_put_is_202_with_name_and_content(grafana, http):
     assert (body["name"], body["template"], body["provenance"]) == (name, text, "api")
 
 
-def test_invalid_template_is_400(grafana, http):
-    name = grafana.unique("tpl")
-    body = {"template": '{{ define "x" }}never closed'}
-    status, answer = http("PUT", f"{BASE}/templates/{name}", body)
+def test_invalid_template_is_400_with_the_parse_error_in_extra(fake_http):
+    body = {"template": '{{ define "x" }}\nnever closed'}
+    status, answer = fake_http("PUT", f"{BASE}/templates/tpl", body)
+    assert (status, answer) == (
+        400,
+        {
+            "extra": {"Error": "invalid template: template: tpl:2: unexpected EOF"},
+            "message": "Template is in invalid format. "
+            "Correct the payload and try again.",
+            "messageId": "alerting.notifications.templates.invalidFormat",
+            "statusCode": 400,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{{ define "x" }}{{/* a {{ brace }} and }} */}}{{ end }}',
+        '{{ define "x" }}closing braces }} in plain text{{ end }}',
+        '{{ define "x" }}{{ "}}" }}{{ end }}',
+        '{{ define "x" }}{{- /* trimmed comment */ -}}{{ end }}',
+        '{{ define "x" }}{{ if .A }}a{{ else if .B }}b{{ else }}c{{ end }}{{ end }}',
+    ],
+)
+def test_templates_go_parses_are_accepted(fake_http, text):
+    status, _ = fake_http("PUT", f"{BASE}/templates/tpl", {"template": text})
+    assert status == 202
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ('{{ define "x" }}{{ .A', "tpl:1: unclosed action"),
+        (
+            '{{ define "x" }}{{/* c */ }}{{ end }}',
+            "tpl:1: comment ends before closing delimiter",
+        ),
+        ('{{ define "x" }}{{ end }}{{ end }}', "tpl:1: unexpected {{end}}"),
+        ('{{ define "x" }}{{ else }}{{ end }}', "tpl:1: unexpected {{else}}"),
+        ('{{ define "x" }}{{}}{{ end }}', "tpl:1: missing value for command"),
+        (
+            '{{ define "x" }}{{ define "y" }}{{ end }}{{ end }}',
+            "tpl:1: unexpected <define> in command",
+        ),
+    ],
+)
+def test_templates_go_refuses_are_400(fake_http, text, error):
+    status, answer = fake_http("PUT", f"{BASE}/templates/tpl", {"template": text})
     assert status == 400
-    assert answer["messageId"] == "alerting.notifications.templates.invalidFormat"
+    assert answer["extra"] == {"Error": f"invalid template: template: {error}"}
+
+
+def test_template_without_define_is_parsed_wrapped_in_one(fake_http):
+    # Wrapped, the stray end closes the define and the real one is left over.
+    body = {"template": "{{ .A }}\n{{ end }}"}
+    status, answer = fake_http("PUT", f"{BASE}/templates/wrap", body)
+    assert status == 400
+    error = "invalid template: template: wrap:4: unexpected {{end}}"
+    assert answer["extra"] == {"Error": error}
 
 
 def test_template_delete_is_204(grafana, http):
