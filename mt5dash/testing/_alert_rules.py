@@ -11,10 +11,27 @@ from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, new_uid, now, uid_problem
 
 BASE = "/api/v1/provisioning"
-# The message names the evaluator as accesscontrol/evaluator.go prints it, see
-# pkg/services/ngalert/api/authorization.go for the provisioning routes.
-READ = "any of alert.provisioning:read, alert.provisioning.secrets:read"
-WRITE = "alert.provisioning:write"
+# Since Grafana 11 the provisioning routes also accept the regular alerting
+# permissions, so Viewers read and Editors write (grafana/grafana PR #85022).
+# Messages print the evaluators of pkg/services/ngalert/api/authorization.go
+# (11.1 on) as pkg/services/accesscontrol/evaluator.go words them.
+_ANY_WRITE = "any of alert.provisioning:write, alert.rules.provisioning:write, all of"
+READ = (
+    "any of alert.provisioning:read, alert.rules.provisioning:read, "
+    "alert.provisioning.secrets:read, all of alert.rules:read, folders:read"
+)
+CREATE = f"{_ANY_WRITE} alert.rules:create, alert.provisioning.provenance:write"
+UPDATE = f"{_ANY_WRITE} alert.rules:write, alert.provisioning.provenance:write"
+DELETE = f"{_ANY_WRITE} alert.rules:delete, alert.provisioning.provenance:write"
+GROUP_WRITE = (
+    f"{_ANY_WRITE} alert.rules:read, folders:read, "
+    "alert.provisioning.provenance:write, "
+    "any of alert.rules:write, alert.rules:create, alert.rules:delete"
+)
+GROUP_DELETE = (
+    f"{_ANY_WRITE} alert.rules:delete, alert.rules:read, folders:read, "
+    "alert.provisioning.provenance:write"
+)
 EXPRESSION_UIDS = ("__expr__", "-100")
 NO_DATA_STATES = ("NoData", "Alerting", "OK", "KeepLast")
 ERROR_STATES = ("Error", "Alerting", "OK", "KeepLast")
@@ -25,14 +42,14 @@ SCHEDULER_INTERVAL = 10
 def register(router: Router) -> None:
     rules, one = f"{BASE}/alert-rules", f"{BASE}/alert-rules/{{uid}}"
     group = f"{BASE}/folder/{{folder}}/rule-groups/{{group}}"
-    router.add("GET", rules, list_rules, Access.ADMIN, READ)
-    router.add("POST", rules, post_rule, Access.ADMIN, WRITE)
-    router.add("GET", one, get_rule, Access.ADMIN, READ)
-    router.add("PUT", one, put_rule, Access.ADMIN, WRITE)
-    router.add("DELETE", one, delete_rule, Access.ADMIN, WRITE)
-    router.add("GET", group, get_group, Access.ADMIN, READ)
-    router.add("PUT", group, put_group, Access.ADMIN, WRITE)
-    router.add("DELETE", group, delete_group, Access.ADMIN, WRITE)
+    router.add("GET", rules, list_rules, Access.VIEWER, READ)
+    router.add("POST", rules, post_rule, Access.EDITOR, CREATE)
+    router.add("GET", one, get_rule, Access.VIEWER, READ)
+    router.add("PUT", one, put_rule, Access.EDITOR, UPDATE)
+    router.add("DELETE", one, delete_rule, Access.EDITOR, DELETE)
+    router.add("GET", group, get_group, Access.VIEWER, READ)
+    router.add("PUT", group, put_group, Access.EDITOR, GROUP_WRITE)
+    router.add("DELETE", group, delete_group, Access.EDITOR, GROUP_DELETE)
 
 
 def invalid(reason: str) -> ApiError:

@@ -130,6 +130,7 @@ def authorize(identity: Identity, access: Access, action: str) -> None:
     allowed = {
         Access.PUBLIC: True,
         Access.SIGNED_IN: True,
+        Access.VIEWER: rank >= ROLE_RANK["Viewer"],
         Access.EDITOR: rank >= ROLE_RANK["Editor"],
         Access.ADMIN: rank >= ROLE_RANK["Admin"],
         Access.SERVER_ADMIN: identity.is_server_admin,

@@ -15,34 +15,41 @@ from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, default_policy, new_uid, uid_problem
 
 BASE = "/api/v1/provisioning"
-# Evaluator text as in pkg/services/ngalert/api/authorization.go (Grafana 11.0).
-READ = "any of alert.provisioning:read, alert.provisioning.secrets:read"
-WRITE = "alert.provisioning:write"
+# Viewers read and Editors write since Grafana 11; evaluator text of
+# pkg/services/ngalert/api/authorization.go (11.1 on), see _alert_rules.py.
+READ = (
+    "any of alert.provisioning:read, alert.notifications.provisioning:read, "
+    "alert.provisioning.secrets:read, alert.notifications:read"
+)
+WRITE = (
+    "any of alert.provisioning:write, alert.notifications.provisioning:write, "
+    "all of alert.notifications:write, alert.provisioning.provenance:write"
+)
 
 
 def register(router: Router) -> None:
     points, point = f"{BASE}/contact-points", f"{BASE}/contact-points/{{uid}}"
-    router.add("GET", points, list_contact_points, Access.ADMIN, READ)
-    router.add("POST", points, post_contact_point, Access.ADMIN, WRITE)
-    router.add("PUT", point, put_contact_point, Access.ADMIN, WRITE)
-    router.add("DELETE", point, delete_contact_point, Access.ADMIN, WRITE)
+    router.add("GET", points, list_contact_points, Access.VIEWER, READ)
+    router.add("POST", points, post_contact_point, Access.EDITOR, WRITE)
+    router.add("PUT", point, put_contact_point, Access.EDITOR, WRITE)
+    router.add("DELETE", point, delete_contact_point, Access.EDITOR, WRITE)
 
-    router.add("GET", f"{BASE}/policies", get_policy, Access.ADMIN, READ)
-    router.add("PUT", f"{BASE}/policies", put_policy, Access.ADMIN, WRITE)
-    router.add("DELETE", f"{BASE}/policies", delete_policy, Access.ADMIN, WRITE)
+    router.add("GET", f"{BASE}/policies", get_policy, Access.VIEWER, READ)
+    router.add("PUT", f"{BASE}/policies", put_policy, Access.EDITOR, WRITE)
+    router.add("DELETE", f"{BASE}/policies", delete_policy, Access.EDITOR, WRITE)
 
     templates, template = f"{BASE}/templates", f"{BASE}/templates/{{name}}"
-    router.add("GET", templates, list_templates, Access.ADMIN, READ)
-    router.add("GET", template, get_template, Access.ADMIN, READ)
-    router.add("PUT", template, put_template, Access.ADMIN, WRITE)
-    router.add("DELETE", template, delete_template, Access.ADMIN, WRITE)
+    router.add("GET", templates, list_templates, Access.VIEWER, READ)
+    router.add("GET", template, get_template, Access.VIEWER, READ)
+    router.add("PUT", template, put_template, Access.EDITOR, WRITE)
+    router.add("DELETE", template, delete_template, Access.EDITOR, WRITE)
 
     timings, timing = f"{BASE}/mute-timings", f"{BASE}/mute-timings/{{name}}"
-    router.add("GET", timings, list_mute_timings, Access.ADMIN, READ)
-    router.add("GET", timing, get_mute_timing, Access.ADMIN, READ)
-    router.add("POST", timings, post_mute_timing, Access.ADMIN, WRITE)
-    router.add("PUT", timing, put_mute_timing, Access.ADMIN, WRITE)
-    router.add("DELETE", timing, delete_mute_timing, Access.ADMIN, WRITE)
+    router.add("GET", timings, list_mute_timings, Access.VIEWER, READ)
+    router.add("GET", timing, get_mute_timing, Access.VIEWER, READ)
+    router.add("POST", timings, post_mute_timing, Access.EDITOR, WRITE)
+    router.add("PUT", timing, put_mute_timing, Access.EDITOR, WRITE)
+    router.add("DELETE", timing, delete_mute_timing, Access.EDITOR, WRITE)
 
 
 def invalid(reason: str) -> ApiError:

@@ -20,6 +20,7 @@ class Access(IntEnum):
 
     PUBLIC = 0
     SIGNED_IN = 1
+    VIEWER = 5
     EDITOR = 2
     ADMIN = 3
     SERVER_ADMIN = 4

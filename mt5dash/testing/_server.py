@@ -146,9 +146,12 @@ class FakeGrafana:
     # -- identities ----------------------------------------------------------
 
     def create_token(self, role: str = "Admin") -> str:
-        """A service-account token (``glsa_...``) in org 1 with ``role``."""
-        if role not in ROLES:
-            raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        """A service-account token (``glsa_...``) in org 1 with ``role``.
+
+        ``role`` may also be ``None``, Grafana's "no basic role".
+        """
+        if role not in (*ROLES, "None"):
+            raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}, None")
         with self.state.lock:
             account = _auth.create_service_account(self.state, f"sa-{role}", role)
             return _auth.create_token(self.state, account["id"], "test")["key"]

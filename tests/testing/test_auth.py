@@ -86,15 +86,31 @@ def test_service_account_token_authenticates(grafana):
     assert isinstance(grafana.api(token).search.search_dashboards(), list)
 
 
-PROVISIONING_READ = "any of alert.provisioning:read, alert.provisioning.secrets:read"
+RULES_READ = (
+    "any of alert.provisioning:read, alert.rules.provisioning:read, "
+    "alert.provisioning.secrets:read, all of alert.rules:read, folders:read"
+)
+NOTIFICATIONS_READ = (
+    "any of alert.provisioning:read, alert.notifications.provisioning:read, "
+    "alert.provisioning.secrets:read, alert.notifications:read"
+)
+NOTIFICATIONS_WRITE = (
+    "any of alert.provisioning:write, alert.notifications.provisioning:write, "
+    "all of alert.notifications:write, alert.provisioning.provenance:write"
+)
+RULE_CREATE = (
+    "any of alert.provisioning:write, alert.rules.provisioning:write, "
+    "all of alert.rules:create, alert.provisioning.provenance:write"
+)
 
 
 @pytest.mark.parametrize(
     ("role", "method", "path", "needed"),
     [
-        ("Editor", "GET", "/api/v1/provisioning/alert-rules", PROVISIONING_READ),
-        ("Editor", "GET", "/api/v1/provisioning/contact-points", PROVISIONING_READ),
-        ("Editor", "PUT", "/api/v1/provisioning/policies", "alert.provisioning:write"),
+        ("None", "GET", "/api/v1/provisioning/alert-rules", RULES_READ),
+        ("None", "GET", "/api/v1/provisioning/contact-points", NOTIFICATIONS_READ),
+        ("Viewer", "POST", "/api/v1/provisioning/alert-rules", RULE_CREATE),
+        ("Viewer", "PUT", "/api/v1/provisioning/policies", NOTIFICATIONS_WRITE),
         ("Viewer", "GET", "/api/datasources", "datasources:read"),
         ("Editor", "POST", "/api/datasources", "datasources:create"),
         ("Editor", "POST", "/api/teams", "teams:create"),
@@ -119,6 +135,26 @@ def test_missing_role_gets_the_rbac_403_body(grafana, http, role, method, path, 
         f"Permissions needed: {needed}"
     )
     assert re.fullmatch(r"ACE\d{10}", body["accessErrorId"])
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path", "body"),
+    [
+        ("Viewer", "GET", "/api/v1/provisioning/alert-rules", None),
+        ("Viewer", "GET", "/api/v1/provisioning/policies", None),
+        (
+            "Editor",
+            "PUT",
+            "/api/v1/provisioning/templates/by-editor",
+            {"template": "x"},
+        ),
+    ],
+)
+def test_provisioning_api_follows_the_alerting_roles(
+    grafana, http, role, method, path, body
+):
+    status, _ = http(method, path, body=body, auth=grafana.create_token(role=role))
+    assert status in (200, 202)
 
 
 def test_viewer_cannot_save_a_dashboard(grafana):
