@@ -167,7 +167,7 @@ def _check_annotations(rule: dict[str, Any]) -> None:
 
 def _check_folder(state: State, folder_uid: str) -> None:
     if folder_uid not in state.folders:
-        raise invalid(f"folder '{folder_uid}' does not exist")
+        raise invalid("folder does not exist")
 
 
 def _check_unique_title(state: State, rule: dict[str, Any], others: set[str]) -> None:
@@ -315,12 +315,15 @@ def put_group(state: State, request: Request) -> Response:
         raise ApiError(
             400,
             message(
-                f"invalid rule group: interval ({_durations.go(interval)}) should be "
+                # The scheduler interval prints as bare seconds; see
+                # ValidateRuleGroupInterval in pkg/services/ngalert/models.
+                f"invalid alert rule: interval ({_durations.go(interval)}) should be "
                 "non-zero and divided exactly by scheduler interval: "
-                f"{SCHEDULER_INTERVAL}s"
+                f"{SCHEDULER_INTERVAL}"
             ),
         )
-    _check_folder(state, folder_uid)
+    # No folder check here: ReplaceRuleGroup, unlike rule create and update,
+    # never looks the folder up (pkg/services/ngalert/provisioning/alert_rules.go).
 
     key = (folder_uid, title)
     current = {
@@ -328,10 +331,20 @@ def put_group(state: State, request: Request) -> Response:
         for r in state.alert_rules.values()
         if (r["folderUID"], r["ruleGroup"]) == key
     }
+    submitted = body.get("rules") or []
+    if not submitted:
+        # An absent or empty list converts to no rules at all, which Grafana
+        # reads as "keep the rules, change the interval" (calcDelta in
+        # pkg/services/ngalert/provisioning/alert_rules.go): nothing is deleted.
+        state.rule_groups.setdefault(key, {"title": title, "folderUid": folder_uid})
+        state.rule_groups[key]["interval"] = interval
+        _drop_empty_groups(state)
+        body = {"title": title, "folderUid": folder_uid, "interval": interval}
+        return Response(200, {**body, "rules": []})
     for stored in current.values():
         _provenance.check_rule_change(stored["provenance"], provenance)
     rules = []
-    for raw in body.get("rules") or []:
+    for raw in submitted:
         if isinstance(raw, dict):
             raw = {**raw, "folderUID": folder_uid, "ruleGroup": title}
         rule = normalise(state, raw, provenance)
@@ -354,17 +367,6 @@ def put_group(state: State, request: Request) -> Response:
         "folderUid": folder_uid,
         "interval": interval,
     }
-    _drop_empty_groups(state)
-    if key not in state.rule_groups:
-        return Response(
-            200,
-            {
-                "title": title,
-                "folderUid": folder_uid,
-                "interval": interval,
-                "rules": [],
-            },
-        )
     return Response(200, group_body(state, key))
 
 
