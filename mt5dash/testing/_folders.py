@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from mt5dash.testing import _access
-from mt5dash.testing._http import ApiError, Request, Response, message, status_body
+from mt5dash.testing._http import (
+    ApiError,
+    Request,
+    Response,
+    errutil,
+    message,
+    status_body,
+)
 from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, new_uid, now, slugify, uid_problem
 
@@ -152,7 +159,16 @@ def delete_folder(state: State, request: Request) -> Response:
     uids = set(subtree(state, folder["uid"]))
     rules = [r for r in state.alert_rules.values() if r["folderUID"] in uids]
     if rules and request.arg("forceDeleteRules") != "true":
-        raise ApiError(400, message("folder contains alert rules"))
+        # folder.ErrFolderNotEmpty, answered through response.ErrOrFallback
+        # (pkg/services/folder/model.go, pkg/api/apierrors/folder.go).
+        raise ApiError(
+            400,
+            errutil(
+                400,
+                "folder.not-empty",
+                "Folder cannot be deleted: folder is not empty",
+            ),
+        )
 
     for rule in rules:
         del state.alert_rules[rule["uid"]]

@@ -183,7 +183,14 @@ def test_missing_group_is_404(grafana, http):
 def test_folder_with_rules_refuses_delete_without_force(grafana, http):
     f = folder(grafana, http)
     http("POST", RULES, rule(f, grafana.unique("r")))
-    assert http("DELETE", f"/api/folders/{f}")[0] == 400
+    assert http("DELETE", f"/api/folders/{f}") == (
+        400,
+        {
+            "message": "Folder cannot be deleted: folder is not empty",
+            "messageId": "folder.not-empty",
+            "statusCode": 400,
+        },
+    )
     assert http("DELETE", f"/api/folders/{f}?forceDeleteRules=true")[0] == 200
 
 
