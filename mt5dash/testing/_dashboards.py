@@ -68,6 +68,7 @@ def post_dashboard(state: State, request: Request) -> Response:
     existing = _existing(state, model, uid)
     if existing is not None:
         _check_version(existing, model, overwrite)
+        _check_plugin(existing, overwrite)
     same_title = _same_title(state, title, folder_uid, existing)
     if same_title is not None:
         if not overwrite:
@@ -173,6 +174,22 @@ def _check_version(
     )
 
 
+def _check_plugin(existing: dict[str, Any], overwrite: bool) -> None:
+    """A plugin's dashboard changes only with overwrite; ``meta.pluginId`` marks it.
+
+    Grafana names the plugin by its display name when the plugin is installed
+    (pkg/api/apierrors/dashboard.go); the fake has no plugins, so the id shows.
+    """
+    plugin = existing["meta"].get("pluginId")
+    if plugin and not overwrite:
+        raise ApiError(
+            412,
+            status_body(
+                "plugin-dashboard", f"The dashboard belongs to plugin {plugin}."
+            ),
+        )
+
+
 def _same_title(
     state: State, title: str, folder_uid: str, existing: dict[str, Any] | None
 ) -> dict[str, Any] | None:
@@ -251,7 +268,7 @@ def _store(
         {
             "id": state.next_id("dashboard-version"),
             "dashboardId": dashboard_id,
-            "dashboardUid": uid,
+            "uid": uid,
             "parentVersion": version - 1,
             "restoredFrom": 0,
             "version": version,
@@ -316,18 +333,31 @@ def delete_dashboard(state: State, request: Request) -> Response:
 
 
 def list_versions(state: State, request: Request) -> Response:
-    """The saved versions, newest first, without their data."""
+    """The saved versions, newest first; Grafana 12 wraps them in an object.
+
+    The wrapper with ``continueToken`` is in Grafana 12 (GetDashboardVersions in
+    pkg/api/dashboard.go); the 11.x minor that introduced it is not settled, so
+    11 answers the bare list. Known difference: Grafana lists the first version
+    with the message "Initial save" (and restored ones as "Restored from
+    version N") whatever message was saved; the fake lists the saved message,
+    because mt5dash push reads its stamp there. ``.../versions/N`` shows the
+    saved message in Grafana too.
+    """
     find(state, request.params["uid"])
     history = state.dashboard_versions.get(request.params["uid"], [])
-    versions = [
-        {k: v for k, v in entry.items() if k != "data"} for entry in reversed(history)
-    ]
+    versions = [_listed(entry) for entry in reversed(history)]
     start = int(request.arg("start", "0") or 0)
     limit = int(request.arg("limit", "0") or 0)
     versions = versions[start:]
     if limit > 0:
         versions = versions[:limit]
+    if state.major >= 12:
+        return Response(200, {"versions": versions, "continueToken": ""})
     return Response(200, versions)
+
+
+def _listed(entry: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(entry)
 
 
 def get_version(state: State, request: Request) -> Response:

@@ -213,3 +213,40 @@ def test_provisioned_with_ui_updates_can_be_saved(fake_grafana, fake_http):
     status, body = save(fake_http, {"uid": "p", "title": "P", "version": 1})
     assert (status, body["version"]) == (200, 2)
     assert fake_grafana.dashboards["p"]["meta"]["provisioned"] is True
+
+
+def test_plugin_dashboard_is_412_without_overwrite(fake_grafana, fake_http):
+    save(fake_http, {"uid": "pd", "title": "From plugin"})
+    fake_grafana.dashboards["pd"]["meta"]["pluginId"] = "mt5-app"
+    model = {"uid": "pd", "title": "From plugin", "version": 1}
+    assert save(fake_http, model) == (
+        412,
+        {
+            "status": "plugin-dashboard",
+            "message": "The dashboard belongs to plugin mt5-app.",
+        },
+    )
+    assert save(fake_http, model, overwrite=True)[0] == 200
+
+
+def test_versions_list_is_a_bare_array_on_11(fake_http):
+    save(fake_http, {"uid": "v", "title": "V"}, message="first")
+    status, body = fake_http("GET", "/api/dashboards/uid/v/versions")
+    assert status == 200
+    assert [(v["uid"], v["version"], v["parentVersion"]) for v in body] == [("v", 1, 0)]
+
+
+def test_versions_list_is_wrapped_with_a_continue_token_on_12(raw_call):
+    with FakeGrafana(version="12.0.0") as fake:
+        admin = (fake.admin_user, fake.admin_password)
+        body = {"dashboard": {"uid": "v", "title": "V"}}
+        raw_call(fake.url, "POST", "/api/dashboards/db", admin, body)
+        status, answer = raw_call(
+            fake.url, "GET", "/api/dashboards/uid/v/versions", admin, None
+        )
+    assert (status, sorted(answer), answer["continueToken"]) == (
+        200,
+        ["continueToken", "versions"],
+        "",
+    )
+    assert [v["version"] for v in answer["versions"]] == [1]
