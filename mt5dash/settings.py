@@ -159,6 +159,9 @@ class DeploySettings(_Section):
 class Settings(_Section):
     """All of a project's settings."""
 
+    # Names what this project owns in a Grafana it shares with other projects;
+    # empty means the project folder's name.
+    name: str = Field(default="", pattern=r"^[A-Za-z0-9_-]{0,30}$")
     dashboards: str = "dashboards"
     alerts: str = "alerts"
     out: str = "provisioning"
