@@ -15,11 +15,12 @@ import logging
 import sys
 import traceback
 import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mt5dash.errors import ConfigError, DeclarationError, Problem
 from mt5dash.model import (
@@ -170,14 +171,44 @@ def _pydantic_message(title: str, err: Any) -> str:
         return err["msg"]
     import mt5dash.model
 
-    model = getattr(mt5dash.model, title, None)
+    model = _model_at(getattr(mt5dash.model, title, None), err["loc"][:-1])
     if model is None:
         return err["msg"]
+    title = model.__name__
     allowed = sorted(f.alias or name for name, f in model.model_fields.items())
     given = str(err["loc"][-1])
     close = difflib.get_close_matches(given, allowed, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown field{hint} {title} takes: {', '.join(allowed)}"
+
+
+def _model_at(model: Any, loc: tuple[Any, ...]) -> Any:
+    """The model class that the path ``loc`` inside ``model`` leads to."""
+    candidates = [model] if model is not None else []
+    for part in loc:
+        if isinstance(part, int) or not candidates:
+            continue
+        if len(candidates) > 1:
+            # A discriminated union puts the chosen member's tag in the path.
+            candidates = [
+                m
+                for m in candidates
+                if getattr(m.model_fields.get("type"), "default", None) == part
+            ]
+            continue
+        field = candidates[0].model_fields.get(part)
+        candidates = _models_in(field.annotation) if field else []
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _models_in(annotation: Any) -> list[Any]:
+    """The pydantic models an annotation such as ``list[A | B]`` can hold."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found = []
+    for arg in typing.get_args(annotation):
+        found += _models_in(arg)
+    return found
 
 
 def _collect(value: Any, found: dict[int, Any]) -> None:

@@ -6,6 +6,7 @@ newline, so building twice gives the same bytes.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -93,6 +94,8 @@ def check_replaceable(root: Path, files: dict[str, bytes], keep: list[Path]) -> 
             raise ConfigError(f"refusing to write into {root}: it holds {folder}")
         if target.is_relative_to(folder) and folder != keep[0].resolve():
             raise ConfigError(f"refusing to write into {root}: it is inside {folder}")
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"refusing to replace {root}: it is a file, not a folder")
     if not target.is_dir():
         return
     ours = {rel.split("/")[0] for rel in files}
@@ -115,34 +118,69 @@ def replace_tree(root: Path, files: dict[str, bytes]) -> None:
     """Make ``root`` hold exactly ``files``, or leave it untouched on failure.
 
     Every file is parsed first; the new tree is written beside ``root``, then
-    swapped in with two renames.
+    swapped in with two renames. A ``root`` that cannot be renamed (a mount
+    point, such as a container volume) is updated in place instead, file by
+    file. Raises ``ConfigError`` when the folder cannot be written.
     """
     root = root.resolve()
-    root.parent.mkdir(parents=True, exist_ok=True)
     for rel, content in files.items():
         _parse(rel, content)
-    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
+    except OSError as exc:
+        raise ConfigError(f"cannot write {root}: {exc.strerror}") from None
     # mkdtemp makes the folder private; the tree is read by Grafana's user.
     staging.chmod(_folder_mode())
     try:
-        folders = {os.path.dirname(rel) for rel in files}
-        for folder in sorted(folders):
-            (staging / folder).mkdir(parents=True, exist_ok=True)
-        for rel, content in files.items():
-            (staging / rel).write_bytes(content)
-        old = root.with_name(f".{root.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if root.exists():
-            root.rename(old)
-        try:
-            staging.rename(root)
-        except OSError:
-            if old.exists():
-                old.rename(root)
-            raise
-        if old.exists():
-            shutil.rmtree(old)
+        _write(staging, files)
+        _swap(root, staging, files)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {root}: {exc.strerror}") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> None:
+    for sub in sorted({os.path.dirname(rel) for rel in files}):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        (folder / rel).write_bytes(content)
+
+
+def _swap(root: Path, staging: Path, files: dict[str, bytes]) -> None:
+    old = root.with_name(f".{root.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if root.exists():
+        try:
+            root.rename(old)
+        except OSError as exc:
+            if exc.errno not in (errno.EBUSY, errno.EXDEV, errno.EPERM):
+                raise
+            _update_in_place(root, files)
+            return
+    try:
+        staging.rename(root)
+    except OSError:
+        if old.exists():
+            old.rename(root)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _update_in_place(root: Path, files: dict[str, bytes]) -> None:
+    """Write changed files into ``root`` and remove the ones no longer built."""
+    for path in sorted(root.rglob("*"), reverse=True):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+        elif path.is_dir() and not any(f.startswith(rel + "/") for f in files):
+            path.rmdir()
+    for rel, content in files.items():
+        target = root / rel
+        if not target.is_file() or target.read_bytes() != content:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)

@@ -303,6 +303,14 @@ def check_rules(ctx: Context) -> None:
 
 def _check_rule(ctx: Context, rule: AlertRule) -> None:
     kind = f"alert rule {rule.uid!r}"
+    if rule.panel is not None and not rule.dashboard:
+        ctx.report(
+            rule,
+            kind,
+            "panel",
+            "panel is set but dashboard is not; set dashboard to the uid of the "
+            "dashboard that holds the panel",
+        )
     steps, condition = rule.expanded_data()
     refs = [s.ref_id for s in steps]
     known = " ".join(refs)

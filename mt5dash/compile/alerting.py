@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mt5dash.compile.context import Context
+from mt5dash.durations import format_duration
 from mt5dash.model import (
     AlertRule,
     ContactPoint,
@@ -25,6 +26,12 @@ from mt5dash.model import (
 from mt5dash.model.notifications import parse_matcher
 
 EXPRESSION_DATASOURCE = {"type": "__expr__", "uid": "__expr__"}
+
+
+def canonical(duration: str) -> str:
+    """A duration as Grafana writes it back: ``90m`` is ``1h30m``, ``60s`` is ``1m``."""
+    return format_duration(duration_seconds(duration))
+
 
 # Settings that Grafana stores encrypted and returns as "[REDACTED]".
 SECRET_SETTINGS: dict[str, tuple[str, ...]] = {
@@ -104,9 +111,9 @@ def compile_rule(
         "data": data,
         "execErrState": rule.exec_err_state,
         "folderUID": group.folder,
-        "for": rule.for_,
+        "for": canonical(rule.for_),
         "isPaused": rule.is_paused,
-        "keep_firing_for": rule.keep_firing_for,
+        "keep_firing_for": canonical(rule.keep_firing_for),
         "labels": dict(rule.labels),
         "noDataState": rule.no_data_state,
         "notification_settings": settings,
@@ -203,7 +210,7 @@ def _route(route: Route | NotificationPolicy) -> dict[str, Any]:
         out["group_by"] = list(route.group_by)
     for key in ("group_wait", "group_interval", "repeat_interval"):
         if getattr(route, key):
-            out[key] = getattr(route, key)
+            out[key] = canonical(getattr(route, key))
     if isinstance(route, Route):
         if route.matchers:
             out["object_matchers"] = [list(parse_matcher(m)) for m in route.matchers]

@@ -145,7 +145,19 @@ class _DashboardCompiler:
                 if resolved is not None:
                     target["datasource"] = resolved
             self.check_query(panel, target, f"{path}.targets[{i}].expr")
+        if panel.get("repeat"):
+            self.check_repeat(panel["repeat"], f"{path}.repeat")
         return panel
+
+    def check_repeat(self, name: str, path: str) -> None:
+        """A repeated row or panel names a declared variable."""
+        if name not in self.variables:
+            declared = ", ".join(self.variables) or "none"
+            self.report(
+                path,
+                f"repeats by variable {name!r}, which the dashboard does not "
+                f"declare; declared: {declared}",
+            )
 
     def check_query(
         self, panel: dict[str, Any], target: dict[str, Any], path: str
@@ -175,6 +187,7 @@ class _DashboardCompiler:
             row = {"type": "row", "title": entry.title, "collapsed": entry.collapsed}
             if entry.repeat:
                 row["repeat"] = entry.repeat
+                self.check_repeat(entry.repeat, f"panels[{i}].repeat")
             children = [
                 self.panel(child, f"panels[{i}].panels[{j}]")
                 for j, child in enumerate(entry.panels)

@@ -15,6 +15,7 @@ from typing import Any
 
 from mt5dash.compile.grafana_ini import render_grafana_ini
 from mt5dash.desired import DesiredState
+from mt5dash.durations import format_duration
 from mt5dash.output import dump_json, dump_yaml
 from mt5dash.secrets import EnvSecret, FileSecret
 from mt5dash.settings import Settings
@@ -103,7 +104,7 @@ def _alerting(state: DesiredState, org: int) -> dict[str, bytes]:
         groups = [
             {
                 "folder": escape(titles.get(g.folder_uid, g.folder_uid)),
-                "interval": f"{g.interval_seconds}s",
+                "interval": format_duration(g.interval_seconds),
                 "name": escape(g.title),
                 "orgId": org,
                 "rules": [_file_rule(r) for r in g.rules],

@@ -41,8 +41,8 @@ class _Cursor:
         if isinstance(pos.get("x"), int) and isinstance(pos.get("y"), int):
             return  # laid out by hand: kept exactly as declared
         default_w, default_h = DEFAULT_SIZES.get(panel.get("type", ""), FALLBACK_SIZE)
-        w = pos.get("w") or default_w
-        h = pos.get("h") or default_h
+        w = default_w if pos.get("w") is None else pos["w"]
+        h = default_h if pos.get("h") is None else pos["h"]
         if self.x + w > GRID_COLUMNS:
             self.new_line()
         panel["gridPos"] = {"h": h, "w": w, "x": self.x, "y": self.y}

@@ -138,7 +138,12 @@ def _group_files(
             translated = translate_rule(declared, rule, settings)
         except Untranslatable as exc:
             kind = f"alert rule {rule.uid!r}"
-            problems.append(declared.problem(rule, kind, exc.field_path, exc.message))
+            problem = declared.problem(rule, kind, exc.field_path, exc.message)
+            if rule.examples:
+                # Its examples cannot be checked without the Prometheus rule.
+                problems.append(problem)
+            else:
+                log.warning("left out of the Prometheus rules: %s", problem)
             continue
         if translated is not None:
             rules.append((rule, translated))

@@ -73,7 +73,7 @@ def request_latency(
         ),
         dashboard=dashboard,
         panel=title if dashboard else None,
-        examples=_examples(metric, by, quantile, threshold_seconds, for_),
+        examples=_examples(metric, by, quantile, threshold_seconds, for_, rate_window),
     )
     runbook = LATENCY_RUNBOOK.format(
         quantile_pct=f"{quantile * 100:g}", threshold=threshold_seconds, for_=for_
@@ -88,16 +88,22 @@ def _bucket(metric: str, by: tuple[str, ...], le: float | str) -> str:
 
 
 def _examples(
-    metric: str, by: tuple[str, ...], quantile: float, threshold: float, for_: str
+    metric: str,
+    by: tuple[str, ...],
+    quantile: float,
+    threshold: float,
+    for_: str,
+    rate_window: str,
 ) -> list[AlertExample]:
     """60 requests a minute, all faster than half the threshold for 5 minutes,
     then all between half and twice the threshold.
 
     Afterwards the quantile is interpolated inside the slow bucket at
     ``threshold * (0.5 + 1.5 * quantile)``, above the threshold for any
-    quantile over 1/3 (below that the example cannot fire and is left out).
+    quantile over 1/3. Below that, or with a ``rate_window`` under two minutes
+    (the examples sample once a minute), the examples are left out.
     """
-    if quantile <= 1 / 3:
+    if quantile <= 1 / 3 or minutes(rate_window) < 2:
         return []
     change, wait = 5, minutes(for_)
     length = change + wait + 12

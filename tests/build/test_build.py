@@ -7,13 +7,15 @@ refresh them with ``pytest --snapshot-update`` and review the diff.
 from __future__ import annotations
 
 import configparser
+import errno
 import json
+from pathlib import Path
 
 import pytest
 import yaml
 
 from mt5dash.builder import build, render_files
-from mt5dash.errors import DeclarationError, StaleOutputError
+from mt5dash.errors import ConfigError, DeclarationError, StaleOutputError
 from tests.conftest import REPO
 
 HUB_FILES = render_files(REPO)
@@ -242,3 +244,59 @@ def test_a_module_that_builds_while_being_loaded_gets_one_message(make_project):
         "a build while being loaded; declaration modules only declare, call "
         "build() from a script"
     ]
+
+
+def test_an_output_folder_that_cannot_be_renamed_is_updated_in_place(
+    make_project, monkeypatch
+):
+    root = make_project(SMALL)
+    build(root)
+    out = (root / "provisioning").resolve()
+    (out / "dashboards" / "hub" / "gone.json").write_text("{}")
+    (out / "grafana.ini").write_text("stale\n")
+    rename = Path.rename
+
+    def mount_point(self, target):
+        if self == out:
+            raise OSError(errno.EBUSY, "Device or resource busy")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", mount_point)
+    result = build(root)
+
+    assert result.changed == ["dashboards/hub/gone.json", "grafana.ini"]
+    assert not (out / "dashboards" / "hub" / "gone.json").exists()
+    assert (out / "grafana.ini").read_bytes() == result.files["grafana.ini"]
+    assert not list(root.glob(".provisioning*"))
+
+
+def test_an_output_path_that_is_a_file_is_refused(make_project, tmp_path):
+    root = make_project(SMALL)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n")
+
+    with pytest.raises(ConfigError, match="it is a file, not a folder"):
+        build(root, notes)
+
+    assert notes.read_text() == "mine\n"
+
+
+def test_durations_are_written_as_grafana_writes_them_back(make_project):
+    root = make_project(
+        {
+            **SMALL,
+            "alerts/a.py": """
+            from mt5dash import AlertRule, NotificationPolicy, RuleGroup
+            g = RuleGroup(name="g", folder="hub", interval="60s", rules=[
+                AlertRule(uid="r", title="R", when="up below 1 for 90m")])
+            p = NotificationPolicy(receiver="grafana-default-email",
+                repeat_interval="24h")
+            """,
+        }
+    )
+    files = render_files(root)
+
+    (group,) = yaml.safe_load(files["alerting/rules.yaml"])["groups"]
+    (policy,) = yaml.safe_load(files["alerting/policies.yaml"])["policies"]
+    assert (group["interval"], group["rules"][0]["for"]) == ("1m", "1h30m")
+    assert policy["repeat_interval"] == "1d"

@@ -295,6 +295,54 @@ CASES = [
     pytest.param(
         {
             "dashboards/a.py": """
+            from mt5dash import Dashboard, Row
+            from mt5dash.panels import stat
+            a = Dashboard(uid="a", title="A", folder="hub", panels=[
+                Row(title="Per host", repeat="host", panels=[stat("Up", "up")]),
+                {"type": "stat", "title": "Each", "repeat": "symbol"},
+            ])
+            """
+        },
+        [
+            "dashboards/a.py:3: dashboard 'a': panels[0].repeat: repeats by "
+            "variable 'host', which the dashboard does not declare; declared: none",
+            "dashboards/a.py:3: dashboard 'a': panels[1].repeat: repeats by "
+            "variable 'symbol', which the dashboard does not declare; declared: none",
+        ],
+        id="a row and a panel repeated by variables that are not declared",
+    ),
+    pytest.param(
+        {
+            "dashboards/a.py": """
+            from mt5dash import Dashboard
+            from mt5dash.panels import stat
+            a = Dashboard(uid="a", title="A", folder="hub",
+                panels=[stat("Flat", "up", size=(0, 0))])
+            """
+        },
+        [
+            "dashboards/a.py:3: dashboard 'a': panel 1 'Flat': gridPos.h is 0; "
+            "allowed 1 or more",
+            "dashboards/a.py:3: dashboard 'a': panel 1 'Flat': gridPos.w is 0; "
+            "allowed 1 to 24",
+        ],
+        id="a panel sized zero",
+    ),
+    pytest.param(
+        {
+            "alerts/a.py": RULE.replace(
+                'when="up below 1 for 5m"', 'when="up below 1", panel="Up"'
+            ),
+        },
+        [
+            "alerts/a.py:7: alert rule 'low': panel: panel is set but dashboard is "
+            "not; set dashboard to the uid of the dashboard that holds the panel"
+        ],
+        id="an alert rule naming a panel but no dashboard",
+    ),
+    pytest.param(
+        {
+            "dashboards/a.py": """
             from mt5dash import Dashboard
             a = Dashboard(uid="a", title="A", folder="hub",
                 panels=[{"title": "No type", "targets": [{"expr": "up"}]}])
@@ -561,3 +609,24 @@ def test_problems_read_in_file_and_line_order(make_project):
         build_state(root)
 
     assert [p.line for p in caught.value.problems] == [2, 3, 4]
+
+
+def test_an_unknown_field_of_a_nested_object_names_that_object(make_project):
+    root = make_project(
+        {
+            "alerts/a.py": """
+            from mt5dash import MuteTiming, TimeInterval
+            m = MuteTiming(name="n", time_intervals=[
+                TimeInterval(times=[{"start": "22:00", "end_time": "23:00"}])])
+            """,
+        }
+    )
+
+    with pytest.raises(DeclarationError) as caught:
+        build_state(root)
+
+    assert [str(p) for p in caught.value.problems] == [
+        "alerts/a.py:3: TimeInterval: times.0.end: Field required",
+        "alerts/a.py:3: TimeInterval: times.0.end_time: unknown field TimeRange "
+        "takes: end, start",
+    ]

@@ -288,8 +288,8 @@ def test_math_condition_alerts_on_non_zero(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_math_without_promql_equivalent_is_a_located_problem(tmp_path: Path) -> None:
-    rule = AlertRule(
+def _both(examples: list[AlertExample]) -> AlertRule:
+    return AlertRule(
         uid="both",
         title="Both",
         data=[
@@ -298,9 +298,26 @@ def test_math_without_promql_equivalent_is_a_located_problem(tmp_path: Path) -> 
             Math(ref_id="C", expression="$A && $B"),
         ],
         condition="C",
+        examples=examples,
     )
+
+
+def test_math_without_promql_equivalent_is_left_out_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    files = render(tmp_path, _both([]))
+
+    assert "prometheus/rules/kpi.yml" not in files
+    assert "left out of the Prometheus rules" in caplog.text
+    assert "'&&' has no PromQL equivalent here" in caplog.text
+
+
+def test_math_without_promql_equivalent_is_a_problem_when_it_has_examples(
+    tmp_path: Path,
+) -> None:
+    example = AlertExample(series={"up": "1x10"}, quiet_at=["5m"])
     with pytest.raises(CompileError) as info:
-        render(tmp_path, rule)
+        render(tmp_path, _both([example]))
 
     (problem,) = info.value.problems
     assert (problem.obj, problem.field, problem.message) == (
@@ -313,7 +330,11 @@ def test_math_without_promql_equivalent_is_a_located_problem(tmp_path: Path) -> 
 
 def test_condition_naming_no_step_is_a_problem(tmp_path: Path) -> None:
     rule = AlertRule(
-        uid="x", title="X", data=[Query(ref_id="A", expr="up")], condition="Z"
+        uid="x",
+        title="X",
+        data=[Query(ref_id="A", expr="up")],
+        condition="Z",
+        examples=[AlertExample(series={"up": "1x10"}, quiet_at=["5m"])],
     )
     with pytest.raises(CompileError) as info:
         render(tmp_path, rule)
