@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import zlib
 from typing import Any
 
 import orjson
@@ -317,18 +318,27 @@ def _pos(panel: dict[str, Any]) -> str:
     return f"x={p['x']} y={p['y']} w={p['w']} h={p['h']}"
 
 
+# Panel ids come from titles, so adding or moving a panel changes no other
+# panel's id (alert rules name their panel by id; their groups stay unchanged).
+PANEL_ID_SPACE = 99991
+
+
 def assign_ids(panels: list[dict[str, Any]]) -> None:
-    """Give every panel without an id the next free id, in layout order."""
+    """Give every panel without an id one derived from its type and title.
+
+    Panels whose ids collide take the next free one, in layout order.
+    """
     everything = panels + [c for p in panels for c in p.get("panels", [])]
     taken = {p["id"] for p in everything if isinstance(p.get("id"), int)}
-    next_id = 1
     for panel in everything:
         if isinstance(panel.get("id"), int):
             continue
-        while next_id in taken:
-            next_id += 1
-        panel["id"] = next_id
-        taken.add(next_id)
+        name = f"{panel.get('type', '')}:{panel.get('title', '')}"
+        candidate = zlib.crc32(name.encode()) % PANEL_ID_SPACE + 1
+        while candidate in taken:
+            candidate = candidate % PANEL_ID_SPACE + 1
+        panel["id"] = candidate
+        taken.add(candidate)
 
 
 def compile_dashboard(ctx: Context, dashboard: Dashboard) -> dict[str, Any]:

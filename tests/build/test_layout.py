@@ -114,11 +114,38 @@ def test_any_grafanalib_panel_can_be_used(make_project):
     model = build_state(root).dashboards[0].model
 
     assert [(p["id"], p["type"]) for p in model["panels"]] == [
-        (1, "bargauge"),
-        (2, "heatmap"),
+        (32077, "bargauge"),
+        (9775, "heatmap"),
     ]
     assert model["panels"][1]["targets"][0]["datasource"] == {
         "type": "prometheus",
         "uid": "prom",
     }
     assert g.GridPos  # grafanalib itself stays importable beside mt5dash
+
+
+def test_panel_ids_stay_when_a_panel_is_inserted_before_them(make_project):
+    from mt5dash.builder import build_state
+
+    def ids(titles: list[str]) -> dict[str, int]:
+        panels = ", ".join(f'stat("{t}", "up")' for t in titles)
+        root = make_project(
+            {
+                "dashboards/a.py": f"""
+                from mt5dash import Dashboard, Datasource
+                from mt5dash.panels import stat
+
+                prom = Datasource.prometheus(uid="prom", url="http://p:9090")
+                a = Dashboard(uid="a", title="A", panels=[{panels}])
+                """
+            }
+        )
+        model = build_state(root).dashboards[0].model
+        return {p["title"]: p["id"] for p in model["panels"]}
+
+    before = ids(["Sharpe", "Age"])
+    after = ids(["New", "Sharpe", "Age"])
+
+    assert after["Sharpe"] == before["Sharpe"]
+    assert after["Age"] == before["Age"]
+    assert len(set(after.values())) == 3

@@ -271,8 +271,8 @@ CASES = [
             """
         },
         [
-            "dashboards/a.py:2: dashboard 'a': panel 2 'Two': overlaps panel 1 "
-            "'One' (gridPos x=6 y=2 w=12 h=4 and x=0 y=0 w=12 h=4)"
+            "dashboards/a.py:2: dashboard 'a': panel 35135 'Two': overlaps panel "
+            "48955 'One' (gridPos x=6 y=2 w=12 h=4 and x=0 y=0 w=12 h=4)"
         ],
         id="two panels placed on top of each other",
     ),
@@ -287,8 +287,8 @@ CASES = [
             """
         },
         [
-            "dashboards/a.py:2: dashboard 'a': panel 1 'Wide': gridPos x+w is 28; "
-            "the grid is 24 columns wide"
+            "dashboards/a.py:2: dashboard 'a': panel 86044 'Wide': gridPos x+w is "
+            "28; the grid is 24 columns wide"
         ],
         id="a panel reaching past the 24th column",
     ),
@@ -321,9 +321,9 @@ CASES = [
             """
         },
         [
-            "dashboards/a.py:3: dashboard 'a': panel 1 'Flat': gridPos.h is 0; "
+            "dashboards/a.py:3: dashboard 'a': panel 84587 'Flat': gridPos.h is 0; "
             "allowed 1 or more",
-            "dashboards/a.py:3: dashboard 'a': panel 1 'Flat': gridPos.w is 0; "
+            "dashboards/a.py:3: dashboard 'a': panel 84587 'Flat': gridPos.w is 0; "
             "allowed 1 to 24",
         ],
         id="a panel sized zero",
