@@ -25,7 +25,7 @@ TEXTFILE_DIR = typer.Option(
     envvar="MT5DASH_TEXTFILE_DIR",
     help="node_exporter's textfile directory [default: from the project settings]",
 )
-PROJECT = typer.Option(Path("."), "--project", help="Folder of the project.")
+PROJECT = typer.Option(Path("."), "--project", "-p", help="Folder of the project.")
 VERBOSE = typer.Option(False, "--verbose", "-v", help="Log details.")
 
 
@@ -81,7 +81,12 @@ def data_age(
     project: Path = PROJECT,
     verbose: bool = VERBOSE,
 ) -> None:
-    """Publish the hours since the newest file of a data source was modified."""
+    """Publish when the newest file of a data source was modified; print its age.
+
+    Writes data_newest_timestamp_seconds (alert rules compute the age from
+    it, so it keeps growing if this stops running) and data_age_hours. When
+    no file matches, exits 1 and keeps only the last timestamp published.
+    """
     from mt5dash.kpisource import publish_data_age
 
     setup_logging(verbose)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from mt5dash.kpi.bundle import KpiBundle, step_example
-from mt5dash.model import AlertRule
+import math
+
+from mt5dash.kpi.bundle import KpiBundle, minutes, quiet_times, step_example
+from mt5dash.model import AlertExample, AlertRule
 from mt5dash.panels import stat, timeseries
 
 SHARPE_RUNBOOK = """\
@@ -25,7 +27,8 @@ FRESHNESS_RUNBOOK = """\
 for {for_}: strategies trade on old prices or stop.
 
 **Check.** Is the MetaTrader 5 terminal connected? Did the export job run
-(see *Scheduled jobs*)? Is the disk full?
+(see *Scheduled jobs*)? Is the disk full? Does `mt5dash publish data-age` still
+run (the age also grows when it stops)?
 
 **Act.** Restart the terminal or the export job; pause strategies that read the
 stale source until data flows again.
@@ -96,7 +99,7 @@ def sharpe_ratio(
 
 def data_freshness(
     *,
-    metric: str = "data_age_hours",
+    timestamp_metric: str = "data_newest_timestamp_seconds",
     label: str = "source",
     max_age_hours: float = 2,
     for_: str = "15m",
@@ -104,13 +107,20 @@ def data_freshness(
     severity: str = "critical",
     dashboard: str | None = None,
 ) -> KpiBundle:
-    """Hours since each data source's newest file, alerting above ``max_age_hours``."""
+    """Hours since each data source's newest file, alerting above ``max_age_hours``.
+
+    ``timestamp_metric`` is a gauge holding the Unix time of each source's
+    newest file, one series per ``label`` value (``mt5dash publish
+    data-age`` writes it). The age is computed from it at query time, so it
+    keeps growing when the publisher stops.
+    """
+    age = f"(time() - {timestamp_metric}) / 3600"
     steps = ((None, "green"), (max_age_hours / 2, "yellow"), (max_age_hours, "red"))
     legend = "{{" + label + "}}"
     panels = (
         stat(
             "Market data age",
-            metric,
+            age,
             unit="h",
             legend=legend,
             decimals=1,
@@ -119,7 +129,7 @@ def data_freshness(
         ),
         timeseries(
             "Market data age over time",
-            metric,
+            age,
             unit="h",
             legend=legend,
             thresholds=steps,
@@ -130,21 +140,42 @@ def data_freshness(
     rule = AlertRule(
         uid=uid,
         title="Market data stale",
-        when=f"max by ({label}) ({metric}) above {max_age_hours:g} for {for_}",
+        when=f"max by ({label}) ({age}) above {max_age_hours:g} for {for_}",
         labels={"severity": severity, "kpi": "data_freshness"},
         summary="Data of {{ $labels." + label + " }} is {{ $values.B }} hours old",
         description=f"No new market data for more than {max_age_hours:g} hours.",
         dashboard=dashboard,
         panel="Market data age" if dashboard else None,
-        examples=[
-            step_example(
-                {_series(metric, (label,)): (max_age_hours / 4, max_age_hours * 2)},
-                for_,
-            )
-        ],
+        examples=_freshness_examples(timestamp_metric, label, max_age_hours, for_),
     )
     runbook = FRESHNESS_RUNBOOK.format(max_age=f"{max_age_hours:g}", for_=for_)
     return KpiBundle(panels, (rule,), runbook)
+
+
+def _freshness_examples(
+    metric: str, label: str, max_age_hours: float, for_: str
+) -> list[AlertExample]:
+    """A publisher that stops after minute 1: its last timestamp stands still
+    and the age crosses ``max_age_hours`` half a minute before ``crossing``,
+    about three quarters of ``max_age_hours`` later. One that keeps publishing
+    the same fresh age never fires.
+    """
+    crossing = math.ceil(max_age_hours * 45) + 2
+    last = round((crossing - 0.5) * 60 - max_age_hours * 3600)
+    wait = minutes(for_)
+    samples = crossing + wait + 10
+    series = _series(metric, (label,))
+    return [
+        AlertExample(
+            series={series: f"{last - 60}+60x1 {last}x{samples}"},
+            fires_at=[f"{crossing + wait}m"],
+            quiet_at=quiet_times(crossing, wait),
+        ),
+        AlertExample(
+            series={series: f"{last - 60}+60x{samples}"},
+            quiet_at=[f"{crossing + wait}m"],
+        ),
+    ]
 
 
 def _series(metric: str, labels: tuple[str, ...]) -> str:

@@ -6,7 +6,12 @@ request latency with ``mt5dash.kpisource.latency`` and expose it with
 ``serve``. Metric names are constants in ``mt5dash.kpisource.names``.
 """
 
-from mt5dash.kpisource.data_age import data_age_hours, newest_file, publish_data_age
+from mt5dash.kpisource.data_age import (
+    data_age_hours,
+    newest_file,
+    newest_timestamp,
+    publish_data_age,
+)
 from mt5dash.kpisource.errors import PublishError
 from mt5dash.kpisource.job import JobRun, last_success, run_job, write_heartbeat
 from mt5dash.kpisource.serve import serve
@@ -18,6 +23,7 @@ __all__ = [
     "data_age_hours",
     "last_success",
     "newest_file",
+    "newest_timestamp",
     "publish_data_age",
     "publish_sharpe",
     "read_returns",

@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, Gauge
 
 from mt5dash.kpisource import names, textfile
 from mt5dash.kpisource.errors import PublishError
+from mt5dash.kpisource.labels import check_label_values
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def run_job(directory: Path, job: str, command: Sequence[str]) -> JobRun:
     started gets the shell's exit status (127 not found, 126 not executable);
     one killed by signal N gets 128 + N.
     """
+    check_label_values(f"job {job!r}", job=job)
     if not command:
         raise PublishError.one("no command to run", obj=f"job {job!r}")
     # Fail before the job runs, so a wrong setup shows when the job is set up.

@@ -9,6 +9,9 @@ from __future__ import annotations
 SHARPE_RATIO = "sharpe_ratio_last"
 SHARPE_LABELS = ("strategy", "symbol")
 
+# The age is computed in PromQL from the timestamp, so it keeps growing when
+# publishing stops; the hours are kept for queries written against them.
+DATA_NEWEST_TIMESTAMP = "data_newest_timestamp_seconds"
 DATA_AGE_HOURS = "data_age_hours"
 DATA_AGE_LABELS = ("source",)
 
@@ -34,6 +37,7 @@ FILESYSTEM_SIZE_BYTES = "node_filesystem_size_bytes"
 __all__ = [
     "DATA_AGE_HOURS",
     "DATA_AGE_LABELS",
+    "DATA_NEWEST_TIMESTAMP",
     "FILESYSTEM_AVAIL_BYTES",
     "FILESYSTEM_SIZE_BYTES",
     "JOB_LABELS",

@@ -13,8 +13,14 @@ from prometheus_client import CollectorRegistry, Gauge
 from mt5dash.errors import Problem
 from mt5dash.kpisource import names, textfile
 from mt5dash.kpisource.errors import PublishError
+from mt5dash.kpisource.labels import check_label_values
 
 DEFAULT_PERIODS_PER_YEAR = 252
+
+# A standard deviation below this fraction of the mean's magnitude is rounding
+# error of returns that are all the same (0.1 and 0.1000000000000001), not a
+# spread: dividing by it would publish a ratio of 1e16.
+NOISE = 1e-12
 
 
 def sharpe_ratio(
@@ -27,7 +33,8 @@ def sharpe_ratio(
     Mean excess return over its sample standard deviation, times the square
     root of ``periods_per_year``. ``returns`` and ``risk_free`` are fractions per
     period (0.01 is 1 %). Undefined for fewer than 2 returns or when every
-    return is the same.
+    return is the same, also within floating-point noise: a standard deviation
+    of at most ``NOISE`` times the mean's magnitude counts as 0.
     """
     if len(returns) < 2:
         raise PublishError.one(
@@ -40,23 +47,32 @@ def sharpe_ratio(
 
     excess = [r - risk_free for r in returns]
     spread = statistics.stdev(excess)
+    mean = statistics.fmean(excess)
     if spread == 0:
         raise PublishError.one(
             f"the standard deviation of the returns is 0 (all {len(returns)} "
             f"are {returns[0]}), the Sharpe ratio is undefined",
             field="returns",
         )
-    return statistics.fmean(excess) / spread * math.sqrt(periods_per_year)
+    if spread <= NOISE * abs(mean):
+        raise PublishError.one(
+            f"the standard deviation of the returns ({spread:.3g}) is 0 within "
+            f"floating-point noise of their mean ({mean:.6g}), the Sharpe ratio "
+            "is undefined",
+            field="returns",
+        )
+    return mean / spread * math.sqrt(periods_per_year)
 
 
 def read_returns(path: Path, column: str | None = None) -> list[float]:
     """Per-period returns from a file: one number per line, or a CSV column.
 
     Blank lines and lines starting with ``#`` are skipped in the one-per-line
-    form. With ``column``, the file is CSV with a header row naming it.
+    form. With ``column``, the file is CSV with a header row naming it. A UTF-8
+    byte order mark at the start (as spreadsheet programs write) is ignored.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         message = f"cannot be read: {exc.strerror}"
         raise PublishError.one(message, file=str(path)) from None
@@ -121,12 +137,14 @@ def publish_sharpe(
     """Compute the Sharpe ratio and write ``sharpe_ratio_last`` to ``directory``.
 
     ``source`` names where the returns came from, for error messages. Nothing
-    is written when the ratio is undefined.
+    is written when the ratio is undefined or a label value is empty.
     """
+    obj = f"strategy {strategy!r} symbol {symbol!r}"
+    check_label_values(obj, strategy=strategy, symbol=symbol)
     try:
         ratio = sharpe_ratio(returns, periods_per_year, risk_free)
     except PublishError as exc:
-        raise exc.located(source, f"strategy {strategy!r} symbol {symbol!r}") from None
+        raise exc.located(source, obj) from None
 
     registry = CollectorRegistry()
     gauge = Gauge(

@@ -87,3 +87,16 @@ def test_empty_command_is_an_error(textfile_dir: Path) -> None:
     with pytest.raises(PublishError) as info:
         run_job(textfile_dir, "x", [])
     assert str(info.value.problems[0]) == "job 'x': no command to run"
+
+
+def test_empty_job_name_is_refused_before_running(
+    tmp_path: Path, textfile_dir: Path
+) -> None:
+    marker = tmp_path / "ran"
+    with pytest.raises(PublishError) as info:
+        run_job(textfile_dir, "", python(f"open({str(marker)!r}, 'w')"))
+    assert [str(p) for p in info.value.problems] == [
+        "job '': job: the label value '' is empty; give a non-blank value"
+    ]
+    assert not marker.exists()
+    assert list(textfile_dir.iterdir()) == []

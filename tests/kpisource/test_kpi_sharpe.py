@@ -44,6 +44,12 @@ def test_negative_mean_gives_negative_ratio() -> None:
             "returns: the standard deviation of the returns is 0 (all 3 are "
             "0.01), the Sharpe ratio is undefined",
         ),
+        (
+            [0.1, 0.1000000000000001, 0.1],
+            "returns: the standard deviation of the returns (5.61e-17) is 0 "
+            "within floating-point noise of their mean (0.1), the Sharpe ratio "
+            "is undefined",
+        ),
     ],
 )
 def test_undefined_ratio_is_an_error(returns: list[float], message: str) -> None:
@@ -139,3 +145,44 @@ def test_unknown_csv_column_lists_the_columns(tmp_path: Path) -> None:
     assert str(info.value.problems[0]) == (
         f"{path}: column: no column 'return' in the header; columns: 'date', 'ret'"
     )
+
+
+def test_a_tiny_but_real_spread_gives_a_ratio() -> None:
+    # Spread a millionth of the mean: far above rounding error.
+    assert sharpe_ratio([0.1, 0.1000001], periods_per_year=1) == pytest.approx(
+        0.10000005 / (1e-7 / math.sqrt(2)), rel=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    ("strategy", "symbol", "messages"),
+    [
+        ("", "EURUSD", ["strategy '' symbol 'EURUSD': strategy: the label value "
+                        "'' is empty; give a non-blank value"]),
+        ("ma", " ", ["strategy 'ma' symbol ' ': symbol: the label value ' ' is "
+                     "empty; give a non-blank value"]),
+        ("", "", ["strategy '' symbol '': strategy: the label value '' is empty; "
+                  "give a non-blank value",
+                  "strategy '' symbol '': symbol: the label value '' is empty; "
+                  "give a non-blank value"]),
+    ],
+)  # fmt: skip
+def test_empty_label_value_is_refused_and_writes_nothing(
+    textfile_dir: Path, strategy: str, symbol: str, messages: list[str]
+) -> None:
+    with pytest.raises(PublishError) as info:
+        publish_sharpe(textfile_dir, strategy, symbol, [0.01, 0.03])
+    assert [str(p) for p in info.value.problems] == messages
+    assert list(textfile_dir.iterdir()) == []
+
+
+def test_csv_with_a_byte_order_mark_finds_its_first_column(tmp_path: Path) -> None:
+    path = tmp_path / "returns.csv"
+    path.write_bytes(b"\xef\xbb\xbfreturn,date\n0.01,2024-01-02\n-0.02,2024-01-03\n")
+    assert read_returns(path, column="return") == [0.01, -0.02]
+
+
+def test_one_per_line_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "returns.txt"
+    path.write_bytes(b"\xef\xbb\xbf0.01\n0.02\n")
+    assert read_returns(path) == [0.01, 0.02]

@@ -22,7 +22,18 @@ BUNDLES = [
     pytest.param(lambda: mt5dash.sharpe_ratio(threshold=0.2), id="sharpe 0.2"),
     pytest.param(lambda: mt5dash.sharpe_ratio(threshold=-1, for_="0s"), id="for 0s"),
     pytest.param(lambda: mt5dash.sharpe_ratio(threshold=2, for_="1h"), id="for 1h"),
+    pytest.param(lambda: mt5dash.data_freshness(), id="data defaults"),
     pytest.param(lambda: mt5dash.data_freshness(max_age_hours=6), id="data 6h"),
+    pytest.param(
+        lambda: mt5dash.data_freshness(max_age_hours=0.3, for_="0s"),
+        id="data 18 minutes, for 0s",
+    ),
+    pytest.param(
+        lambda: mt5dash.data_freshness(
+            timestamp_metric="feed_last_file_seconds", label="feed", for_="90s"
+        ),
+        id="data own metric and label",
+    ),
     pytest.param(lambda: mt5dash.disk_usage(percent=97), id="disk 97%"),
     pytest.param(
         lambda: mt5dash.disk_usage(percent=50, predict_hours=1, for_="2m"),

@@ -56,6 +56,7 @@ def test_every_kpi_metric_reaches_prometheus(
 
     expected = {
         names.SHARPE_RATIO: {"strategy": "ma_cross", "symbol": "EURUSD"},
+        names.DATA_NEWEST_TIMESTAMP: {"source": "ticks"},
         names.DATA_AGE_HOURS: {"source": "ticks"},
         names.JOB_LAST_START: {"job": "ticks_download"},
         names.JOB_LAST_SUCCESS: {"job": "ticks_download"},
