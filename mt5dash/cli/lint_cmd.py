@@ -34,7 +34,8 @@ def lint(
 ) -> None:
     """Check dashboards, provisioning and rule files for problems.
 
-    Exits 1 when there are errors (with --strict, warnings too), else 0.
+    Exits 1 when there are errors (with --strict, warnings too), 2 when the
+    files or folders given hold nothing lint recognises, else 0.
     Each finding names its rule; --explain RULE prints the rule's page.
     """
     import json

@@ -92,10 +92,27 @@ def rendered_files(project_dir: Path, settings: Settings) -> dict[str, bytes]:
 
 
 def lint_project(project_dir: Path, paths: Sequence[Path] = ()) -> LintResult:
-    """Lint ``paths``, or the project's rendered provisioning tree when none given."""
+    """Lint ``paths``, or the project's rendered provisioning tree when none given.
+
+    Paths given that hold no file lint recognises are a ``ConfigError``: a
+    mistyped folder in CI must fail, not pass with nothing checked.
+    """
     settings = load_settings(project_dir)
     if paths:
         files = collect(paths, project_dir)
     else:
         files = rendered_files(project_dir, settings)
-    return run(files, options_from(settings), exclusions_from(settings))
+    result = run(files, options_from(settings), exclusions_from(settings))
+
+    if paths and result.files == 0:
+        raise ConfigError(_nothing_to_lint(paths, result.unrecognised))
+    return result
+
+
+def _nothing_to_lint(paths: Sequence[Path], unrecognised: int) -> str:
+    given = ", ".join(str(p) for p in paths)
+    found = f"; {unrecognised} file(s) not recognised" if unrecognised else ""
+    return (
+        f"lint: nothing to lint in {given}: no dashboard, provisioning or rule "
+        f"file ({', '.join(LINTED_SUFFIXES)}) found{found}"
+    )

@@ -84,6 +84,34 @@ def test_unrecognised_files_are_reported_and_not_counted_as_linted(project):
     )
 
 
+def test_empty_folder_is_a_usage_error(project):
+    (project / "dashbaords").mkdir()
+
+    result = lint(project, str(project / "dashbaords"))
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: lint: nothing to lint in {project / 'dashbaords'}: no dashboard, "
+        "provisioning or rule file (.json, .yaml, .yml) found\n"
+    )
+
+
+def test_folder_of_files_lint_does_not_know_is_a_usage_error(project):
+    write(project, "docs/README.md", "# Hub\n")
+    write(project, "docs/app.yaml", "apiVersion: apps/v1\nkind: Deployment\n")
+
+    result = lint(project, str(project / "docs"), str(project / "docs/README.md"))
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: lint: nothing to lint in {project / 'docs'}, "
+        f"{project / 'docs/README.md'}: no dashboard, provisioning or rule file "
+        "(.json, .yaml, .yml) found; 2 file(s) not recognised\n"
+    )
+
+
 def test_explain_prints_the_rule_page(project):
     result = lint(project, "--explain", "panel/unknown-type")
     assert result.exit_code == 0
