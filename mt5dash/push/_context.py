@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from mt5dash.errors import ConfigError, PushError
-from mt5dash.push import secret_digests
+from mt5dash.push import _provisioned, secret_digests
 from mt5dash.push._client import ApiError, Connection
-from mt5dash.push._compare import Change, diff
+from mt5dash.push._compare import Change, diff, without
 from mt5dash.push._report import (
     CREATED,
     FAILED,
@@ -71,6 +71,8 @@ class Context:
         # "kind:name" -> field path -> digest, for what this push wrote or
         # found matching; the inventory phase records them.
         self.secret_digests: dict[str, dict[str, str]] = {}
+        # (kind, name) of resources found loaded from provisioning files.
+        self.from_files: set[tuple[str, str]] = set()
         self.aborted = threading.Event()
         self.abort_reason = ""
         self.unreachable = ""
@@ -191,6 +193,7 @@ class Context:
         create: Callable[[], object],
         update: Callable[[], object],
         recorded_secrets: dict[str, str] | None = None,
+        from_files: bool = False,
     ) -> None:
         """Compare normalised ``live`` (``None``: absent) with ``desired``;
         create, update or leave it, and record which.
@@ -198,7 +201,17 @@ class Context:
         The resource's declared secrets (``secret_fields``) are compared with
         their ``recorded_secrets`` digests; one that does not match, or any
         with ``force``, makes an update even when nothing else differs.
+        A resource loaded from provisioning files (``from_files``, or a live
+        ``provenance`` of ``file``) is compared without its provenance and
+        never written (see ``_provisioned``).
         """
+        if isinstance(live, dict) and live.get("provenance") == _provisioned.FILE:
+            from_files = True
+        if live is not None and from_files:
+            self.record_provisioned(
+                kind, name, without(live, "provenance"), without(desired, "provenance")
+            )
+            return
         key = f"{kind}:{name}"
         stale, digests = secret_digests.compare(
             self.secret_fields.get(key, {}),
@@ -220,6 +233,14 @@ class Context:
             self.write(f"update {kind} {name}", update)
         self._keep_digests(key, digests)
         self.record(kind, name, UPDATED, changes)
+
+    def record_provisioned(self, kind: str, name: str, live: Any, desired: Any) -> None:
+        """Compare a file-provisioned resource; record it, never write it."""
+        changes = diff(live, desired)
+        outcome, message = _provisioned.outcome(kind, name, changes)
+        with self._writes_lock:
+            self.from_files.add((kind, name))
+        self.record(kind, name, outcome, changes, message)
 
     def _keep_digests(self, key: str, digests: dict[str, str]) -> None:
         if digests and not self.options.dry_run:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mt5dash.desired import JSON, DesiredDashboard, DesiredState
+from mt5dash.push import _provisioned
 from mt5dash.push._client import ApiError
 from mt5dash.push._compare import Change, diff, fingerprint, without
 from mt5dash.push._context import (
@@ -41,6 +42,13 @@ def owned_model(model: JSON) -> JSON:
     if OWNER_TAG not in tags:
         tags.append(OWNER_TAG)
     return {**normalise(model), "tags": tags}
+
+
+def unowned(model: JSON) -> JSON:
+    """The model without what mt5dash adds: ``id``, ``version``, its tag."""
+    tags = [t for t in model.get("tags") or [] if t != OWNER_TAG]
+    out = without(normalise(model), "tags")
+    return {**out, "tags": tags} if tags else out
 
 
 def stamp(folder_uid: str, model: JSON) -> str:
@@ -83,9 +91,15 @@ def _push_one(ctx: Context, wanted: DesiredDashboard) -> None:
 
     live_model = normalise(live["dashboard"])
     live_folder = live.get("meta", {}).get("folderUid") or ""
-    changes = diff(live_model, model)
+    provisioned = bool(live.get("meta", {}).get("provisioned"))
+    compared = unowned(wanted.model) if provisioned else model
+    changes = diff(unowned(live_model) if provisioned else live_model, compared)
     if live_folder != folder:
         changes.insert(0, Change("folderUid", "changed", live_folder, folder))
+    if provisioned:
+        outcome, message = _provisioned.outcome(KIND, uid, changes)
+        ctx.record(KIND, uid, outcome, changes, message)
+        return
     if not changes:
         ctx.record(KIND, uid, UNCHANGED)
         return
@@ -132,6 +146,9 @@ def _prune(ctx: Context, declared: set[str]) -> None:
     stale = sorted(h["uid"] for h in hits if h["uid"] not in declared)
 
     def one(uid: str) -> None:
+        live = ctx.read(f"read dashboard {uid}", lambda: api.get_dashboard(uid))
+        if (live.get("meta") or {}).get("provisioned"):
+            return  # the provisioning files own it, tag or not
         if not ctx.options.dry_run:
             ctx.write(f"delete dashboard {uid}", lambda: api.delete_dashboard(uid))
         ctx.record(KIND, uid, DELETED)

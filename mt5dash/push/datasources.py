@@ -70,6 +70,7 @@ def sync(ctx: Context, state: DesiredState) -> None:
             create=lambda: api.create_datasource(body),
             update=lambda: api.update_datasource_by_uid(uid, body),
             recorded_secrets=_recorded(ctx, uid),
+            from_files=bool((live or {}).get("readOnly")),
         )
 
     ctx.each(KIND, state.datasources, lambda d: d["uid"], one, explain=_explain)

@@ -15,14 +15,18 @@ field of the contact points and datasources mt5dash pushed (see
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from mt5dash.desired import DesiredState
+from mt5dash.push import _provisioned, templates
 from mt5dash.push._client import ApiError
 from mt5dash.push._context import Context, describe
 from mt5dash.push._report import DELETED, FAILED
 
 NAME = "mt5dash-inventory"
+MARK = "{{/* mt5dash inventory "
+END = " */}}"
 KINDS = ("contact_points", "mute_timings", "templates")
 LABELS = {
     "contact_points": "contact point",
@@ -41,14 +45,17 @@ def render(owned: dict[str, Any]) -> str:
             for key, fields in secrets.items()
             for path, value in fields.items()
         )
-    return "{{/* mt5dash inventory " + json.dumps(record, sort_keys=True) + " */}}"
+    comment = MARK + json.dumps(record, sort_keys=True) + END
+    # Already in the form Grafana stores, so what it answers compares equal.
+    return templates.stored_form(NAME, comment)
 
 
 def parse(text: str) -> dict[str, Any]:
     """The record: names per kind, and ``secrets``: "kind:name" -> path -> digest."""
-    start, end = text.find("{", text.find("inventory")), text.rfind("}", 0, -3)
+    start = text.find(MARK)
+    end = text.find(END, start)
     try:
-        record = json.loads(text[start : end + 1])
+        record = json.loads(text[start + len(MARK) : end]) if start >= 0 else {}
     except ValueError:
         record = {}
     owned: dict[str, Any] = {k: list(record.get(k, [])) for k in KINDS}
@@ -69,11 +76,28 @@ def recorded_secrets(ctx: Context, key: str) -> dict[str, str]:
     return parse(stored.get("template") or "")["secrets"].get(key, {})
 
 
-def declared(state: DesiredState) -> dict[str, list[str]]:
+def declared(
+    state: DesiredState, from_files: Collection[tuple[str, str]] = ()
+) -> dict[str, list[str]]:
+    """The declared names per kind, less those provisioning files hold."""
     return {
-        "contact_points": sorted({c["name"] for c in state.contact_points}),
-        "mute_timings": sorted(m["name"] for m in state.mute_timings),
-        "templates": sorted(t["name"] for t in state.templates),
+        "contact_points": sorted(
+            {
+                c["name"]
+                for c in state.contact_points
+                if ("contact point", c["uid"]) not in from_files
+            }
+        ),
+        "mute_timings": sorted(
+            m["name"]
+            for m in state.mute_timings
+            if ("mute timing", m["name"]) not in from_files
+        ),
+        "templates": sorted(
+            t["name"]
+            for t in state.templates
+            if ("template", t["name"]) not in from_files
+        ),
     }
 
 
@@ -85,7 +109,7 @@ def sync(ctx: Context, state: DesiredState) -> None:
     }
     stored = templates.get(NAME)
     owned = parse(stored["template"] if stored else "")
-    wanted = declared(state)
+    wanted = declared(state, ctx.from_files)
     kept = {k: [n for n in owned[k] if n not in wanted[k]] for k in KINDS}
 
     if ctx.options.prune and any(kept.values()):
@@ -122,9 +146,21 @@ def _prune(
     http = ctx.conn.http
     tree = ctx.read("read notification policy", api.get_notification_policy_tree)
     receivers, timings = _used(tree or {})
-    points = ctx.read("read contact points", api.get_contactpoints) or []
+    # What provisioning files hold is theirs to remove, never prune's.
+    points = [
+        p
+        for p in ctx.read("read contact points", api.get_contactpoints) or []
+        if p.get("provenance") != _provisioned.FILE
+    ]
     live_timings = {
-        m["name"] for m in ctx.read("read mute timings", api.get_mute_timings) or []
+        m["name"]
+        for m in ctx.read("read mute timings", api.get_mute_timings) or []
+        if m.get("provenance") != _provisioned.FILE
+    }
+    templates = {
+        name: t
+        for name, t in templates.items()
+        if t.get("provenance") != _provisioned.FILE
     }
     remaining: dict[str, list[str]] = {k: [] for k in KINDS}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from mt5dash.desired import JSON, DesiredRuleGroup, DesiredState
+from mt5dash.push import _provisioned
 from mt5dash.push._client import ApiError
 from mt5dash.push._compare import diff, drop_defaults, fingerprint, without
 from mt5dash.push._context import RULE_STAMP, Context, describe
@@ -30,7 +31,8 @@ RULE_DEFAULTS: JSON = {
     "annotations": {},
     "missing_series_evals_to_resolve": None,
 }
-QUERY_DEFAULTS: JSON = {"queryType": ""}
+# Grafana answers an expression's absent time range as zero.
+QUERY_DEFAULTS: JSON = {"queryType": "", "relativeTimeRange": {"from": 0, "to": 0}}
 MODEL_DEFAULTS: JSON = {"intervalMs": 1000, "maxDataPoints": 43200}
 
 
@@ -113,6 +115,14 @@ def _push_group(ctx: Context, group: DesiredRuleGroup) -> None:
 
     live_interval = int(live.get("interval") or 0)
     provenance = live_rules[0].get("provenance", "")
+    if any(r.get("provenance") == _provisioned.FILE for r in live_rules):
+        ctx.record_provisioned(
+            KIND,
+            name,
+            without(_compared(live_rules, live_interval, ""), "provenance"),
+            without(_compared(rules, interval, ""), "provenance"),
+        )
+        return
     changes = diff(
         _compared(live_rules, live_interval, provenance),
         _compared(rules, interval, ctx.options.provenance),
@@ -158,6 +168,8 @@ def _prune(ctx: Context, state: DesiredState) -> None:
     stale: dict[str, list[str]] = {}
     for rule in live:
         if RULE_STAMP not in (rule.get("annotations") or {}):
+            continue
+        if rule.get("provenance") == _provisioned.FILE:
             continue
         key = (rule.get("folderUID", ""), rule.get("ruleGroup", ""))
         if key not in declared:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from mt5dash.desired import JSON, DesiredState
 from mt5dash.push._context import Context
 
 KIND = "template"
+DEFINE = re.compile(r"\{\{\s*define")
+
+
+def stored_form(name: str, text: str) -> str:
+    """The text as Grafana stores and returns it: trimmed, and wrapped in
+    ``{{ define "<name>" }}`` (its lines indented by two spaces) when it has
+    no define (``NotificationTemplate.Validate`` in Grafana's provisioning
+    API definitions)."""
+    content = text.strip()
+    if DEFINE.search(content):
+        return content
+    indented = "\n".join("  " + line for line in content.split("\n"))
+    return f'{{{{ define "{name}" }}}}\n{indented}\n{{{{ end }}}}'
 
 
 def names(state: DesiredState) -> list[str]:
@@ -32,10 +47,13 @@ def sync(ctx: Context, state: DesiredState) -> None:
             None
             if live is None
             else {
-                "template": live["template"],
+                "template": stored_form(name, live["template"]),
                 "provenance": live.get("provenance", ""),
             },
-            {"template": template["template"], "provenance": ctx.options.provenance},
+            {
+                "template": stored_form(name, template["template"]),
+                "provenance": ctx.options.provenance,
+            },
             create=lambda: api.create_or_update_template(
                 name, body, disable_provenance=ctx.options.editable
             ),

@@ -101,6 +101,11 @@ def normalise(state: State, body: Any, provenance: str) -> dict[str, Any]:
         updated=now(),
     )
     rule["for"] = _durations.prometheus(wait)
+    if "keep_firing_for" in rule:
+        keep = _durations.parse(str(rule.get("keep_firing_for") or "0s"))
+        if keep is None:
+            raise ApiError(400, message("bad request data"))
+        rule["keep_firing_for"] = _durations.prometheus(keep)
     rule.setdefault("notification_settings", None)
     rule.setdefault("record", None)
     return rule

@@ -100,6 +100,20 @@ def post_folder(state: State, request: Request) -> Response:
         raise ApiError(404, NOT_FOUND)
 
     who = request.identity.login if request.identity else ""
+    creator = request.identity.user_id if request.identity else 0
+    folder = add(state, uid, title, parent, who, creator)
+    return Response(200, folder_body(state, folder))
+
+
+def add(
+    state: State,
+    uid: str,
+    title: str,
+    parent: str | None = None,
+    who: str = "",
+    creator: int = 0,
+) -> dict[str, Any]:
+    """Store a new folder (a generated uid when ``uid`` is empty)."""
     stamp = now()
     folder = {
         "id": state.next_id("dashboard"),
@@ -113,9 +127,8 @@ def post_folder(state: State, request: Request) -> Response:
         "updatedBy": who,
     }
     state.folders[folder["uid"]] = folder
-    creator = request.identity.user_id if request.identity else 0
     state.folder_permissions[folder["uid"]] = _access.default_permissions(creator)
-    return Response(200, folder_body(state, folder))
+    return folder
 
 
 def get_folder(state: State, request: Request) -> Response:

@@ -291,9 +291,7 @@ def normalised_template(name: str, text: str) -> str:
     Grafana also stores and answers this wrapped text: Validate rewrites the
     request's copy in place and UpsertTemplate saves that copy
     (pkg/services/ngalert/api/tooling/definitions/provisioning_templates.go,
-    pkg/services/ngalert/provisioning/templates.go). Known difference: the fake
-    parses the wrapped text but stores the text as sent, because mt5dash push
-    keeps its inventory in a template without a define and compares it as sent.
+    pkg/services/ngalert/provisioning/templates.go); so does the fake.
     """
     content = text.strip()
     if DEFINE.search(content):
@@ -341,6 +339,7 @@ def put_template(state: State, request: Request) -> Response:
         _provenance.check_notification_change(stored["provenance"], provenance)
         _check_version(stored, body)
 
+    text = normalised_template(name, text)
     template = {"name": name, "template": text, "provenance": provenance}
     template["version"] = fingerprint([name, text])
     state.templates[name] = template

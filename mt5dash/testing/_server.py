@@ -17,6 +17,7 @@ from mt5dash.testing import (
     _auth,
     _dashboards,
     _datasources,
+    _files,
     _folders,
     _notifications,
     _receivers,
@@ -196,6 +197,26 @@ class FakeGrafana:
             return _dashboards.provision(
                 self.state, model, folder_uid, allow_ui_updates
             )
+
+    def provision_alerting(
+        self, document: dict[str, Any], env: dict[str, str] | None = None
+    ) -> None:
+        """Load one alerting file (``groups``, ``contactPoints``, ``policies``,
+        ``templates``, ``muteTimes``) as Grafana does: provenance ``file``.
+
+        ``env`` holds the variables the file's ``$VAR`` references read.
+        """
+        with self.state.lock:
+            _files.load_alerting(self.state, document, env or {})
+
+    def provision_files(
+        self, files: dict[str, bytes], env: dict[str, str] | None = None
+    ) -> None:
+        """Load a provisioning tree (``mt5dash.build.render_files`` output) as
+        Grafana does at startup: read-only datasources, provisioned dashboards,
+        alerting with provenance ``file``."""
+        with self.state.lock:
+            _files.load_tree(self.state, files, env or {})
 
     # -- fault injection -----------------------------------------------------
 

@@ -347,3 +347,12 @@ def test_contact_point_without_provenance_can_become_provisioned(
     assert fake_grafana.contact_points["cp1"]["provenance"] == ""
     assert fake_http("PUT", f"{POINTS}/cp1", slack("cp1"))[0] == 202
     assert fake_grafana.contact_points["cp1"]["provenance"] == "api"
+
+
+def test_template_without_define_is_stored_and_answered_wrapped(grafana, http):
+    name = grafana.unique("tpl")
+    status, body = http("PUT", f"{BASE}/templates/{name}", {"template": " a\nb \n"})
+    _, stored = http("GET", f"{BASE}/templates/{name}")
+
+    wrapped = '{{ define "' + name + '" }}\n  a\n  b\n{{ end }}'
+    assert (status, body["template"], stored["template"]) == (202, wrapped, wrapped)
