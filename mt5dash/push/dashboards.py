@@ -104,7 +104,8 @@ def _push_one(ctx: Context, wanted: DesiredDashboard) -> None:
         ctx.record(KIND, uid, UNCHANGED)
         return
 
-    edited = _edited_since_push(ctx, uid, live_folder, live_model)
+    version = live["dashboard"].get("version")
+    edited = _edited_since_push(ctx, uid, live_folder, live_model, version)
     if edited and not ctx.options.force:
         ctx.record(KIND, uid, DRIFTED, changes, f"{edited}; --force overwrites it")
         return
@@ -115,23 +116,26 @@ def _push_one(ctx: Context, wanted: DesiredDashboard) -> None:
     ctx.record(KIND, uid, UPDATED, changes)
 
 
-def _edited_since_push(ctx: Context, uid: str, folder: str, model: JSON) -> str:
-    """Why the live dashboard is not what mt5dash last wrote ('' if it is)."""
+def _edited_since_push(
+    ctx: Context, uid: str, folder: str, model: JSON, version: Any
+) -> str:
+    """Why the live dashboard is not what mt5dash last wrote ('' if it is).
+
+    The saved message is read from the version itself: Grafana's version list
+    shows the first version's as "Initial save" whatever was saved.
+    """
     if OWNER_TAG not in (model.get("tags") or []):
         return "it was not created by mt5dash (no 'mt5dash' tag)"
-    answer = ctx.read(
-        f"read versions of dashboard {uid}",
-        lambda: ctx.conn.http.GET(
-            f"/dashboards/uid/{uid}/versions", params={"limit": 1}
-        ),
+    saved = ctx.read_optional(
+        f"read version {version} of dashboard {uid}",
+        lambda: ctx.conn.http.GET(f"/dashboards/uid/{uid}/versions/{version}"),
     )
-    versions = answer.get("versions", []) if isinstance(answer, dict) else answer
-    message = (versions[0].get("message") or "") if versions else ""
+    message = str((saved or {}).get("message") or "")
     if message == stamp(folder, model):
         return ""
     if message.startswith(STAMP_PREFIX):
         return "it was changed in Grafana since mt5dash pushed it"
-    who = versions[0].get("createdBy", "someone") if versions else "someone"
+    who = (saved or {}).get("createdBy") or "someone"
     return f"it was changed in Grafana since mt5dash pushed it (last saved by {who})"
 
 

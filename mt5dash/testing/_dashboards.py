@@ -337,11 +337,9 @@ def list_versions(state: State, request: Request) -> Response:
 
     The wrapper with ``continueToken`` is in Grafana 12 (GetDashboardVersions in
     pkg/api/dashboard.go); the 11.x minor that introduced it is not settled, so
-    11 answers the bare list. Known difference: Grafana lists the first version
-    with the message "Initial save" (and restored ones as "Restored from
-    version N") whatever message was saved; the fake lists the saved message,
-    because mt5dash push reads its stamp there. ``.../versions/N`` shows the
-    saved message in Grafana too.
+    11 answers the bare list. Like Grafana, the list shows the first version's
+    message as "Initial save" and a restored one's as "Restored from version
+    N", whatever message was saved; ``.../versions/N`` keeps the saved one.
     """
     find(state, request.params["uid"])
     history = state.dashboard_versions.get(request.params["uid"], [])
@@ -357,7 +355,12 @@ def list_versions(state: State, request: Request) -> Response:
 
 
 def _listed(entry: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(entry)
+    listed = copy.deepcopy(entry)
+    if entry["restoredFrom"]:
+        listed["message"] = f"Restored from version {entry['restoredFrom']}"
+    elif entry["parentVersion"] == 0:
+        listed["message"] = "Initial save"
+    return listed
 
 
 def get_version(state: State, request: Request) -> Response:

@@ -370,3 +370,15 @@ def test_contact_point_uid_conflict_is_explained(fake_grafana: Any, state: Any) 
             "does not have; declare it or fix the route",
         ),
     ]
+
+
+def test_declaration_change_after_the_first_push_is_an_update_not_drift(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    push(state, config)
+    state.dashboards[0].model["title"] = "MT5 overview (new)"
+
+    report = push(state, config)
+
+    result = outcomes(report)[("dashboard", "mt5-overview")]
+    assert result == "updated"

@@ -150,7 +150,7 @@ def test_delete_answers_title_and_message(grafana, api):
     assert raised.value.status_code == 404
 
 
-def test_versions_are_listed_newest_first(grafana, http):
+def test_versions_are_listed_newest_first_the_first_as_initial_save(grafana, http):
     uid = grafana.unique("dash")
     save(http, {"uid": uid, "title": uid}, message="first")
     save(http, {"uid": uid, "title": uid, "version": 1}, message="second")
@@ -158,9 +158,16 @@ def test_versions_are_listed_newest_first(grafana, http):
     assert status == 200
     assert [(v["version"], v["message"]) for v in body] == [
         (2, "second"),
-        (1, "first"),
+        (1, "Initial save"),
     ]
     assert all(v["created"] and "createdBy" in v for v in body)
+
+
+def test_one_version_keeps_its_saved_message(grafana, http):
+    uid = grafana.unique("dash")
+    save(http, {"uid": uid, "title": uid}, message="first")
+    status, body = http("GET", f"/api/dashboards/uid/{uid}/versions/1")
+    assert (status, body["message"]) == (200, "first")
 
 
 def test_one_version_returns_its_data(grafana, http):
