@@ -228,7 +228,8 @@ def _login_problems(config: ClientConfig, options: VerifyOptions) -> list[str]:
     base = config.url.rstrip("/")
     problems = []
     status, _ = _get_json(f"{base}/api/search?limit=1", {}, options.timeout, config)
-    if status != 401:
+    anonymous = status != 401
+    if anonymous:
         problems.append(f"anonymous access is on (GET /api/search answered {status})")
     status, _ = _post_json(
         f"{base}/api/user/signup",
@@ -239,11 +240,16 @@ def _login_problems(config: ClientConfig, options: VerifyOptions) -> list[str]:
     if status not in (401, 403, 404):
         problems.append(f"sign-up is open (POST /api/user/signup answered {status})")
     basic = base64.b64encode(b"admin:admin").decode()
-    status, _ = _get_json(
+    status, user = _get_json(
         f"{base}/api/user", {"Authorization": f"Basic {basic}"}, options.timeout, config
     )
-    if status != 401:
+    # With anonymous access on, Grafana lets wrong credentials in anonymously:
+    # only an answer naming the admin user shows the password was accepted.
+    signed_in_as = user.get("login") if isinstance(user, dict) else None
+    if status == 200 and signed_in_as == "admin":
         problems.append(f"the default password admin:admin is accepted ({status})")
+    elif status != 401 and not anonymous:
+        problems.append(f"the default password probe was not refused ({status})")
     return problems
 
 

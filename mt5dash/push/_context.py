@@ -68,6 +68,9 @@ class Context:
         self.secret_values: set[str] = set(conn.config.secrets)
         # "kind:name" -> field path -> declared secret value; set before pushing.
         self.secret_fields: dict[str, dict[str, str]] = {}
+        # "kind:name" -> paths of fields declared as secret references, set or
+        # not; their values are masked on both sides of every comparison.
+        self.secret_paths: dict[str, set[str]] = {}
         # "kind:name" -> field path -> digest, for what this push wrote or
         # found matching; the inventory phase records them.
         self.secret_digests: dict[str, dict[str, str]] = {}
@@ -207,6 +210,8 @@ class Context:
         """
         if isinstance(live, dict) and live.get("provenance") == _provisioned.FILE:
             from_files = True
+        hidden = self.secret_paths.get(f"{kind}:{name}", set())
+        live, desired = mask_paths(live, hidden), mask_paths(desired, hidden)
         if live is not None and from_files:
             self.record_provisioned(
                 kind, name, without(live, "provenance"), without(desired, "provenance")
@@ -329,6 +334,42 @@ class Context:
             self.redact_value(change.old),
             self.redact_value(change.new),
         )
+
+
+SECRET_MASK = "***"
+
+
+def secret_paths(value: Any, field: str = "") -> set[str]:
+    """The dotted paths of ``value``'s secret references (``settings.url``)."""
+    if isinstance(value, EnvSecret | FileSecret):
+        return {field}
+    if isinstance(value, dict):
+        found: set[str] = set()
+        for key, item in value.items():
+            found |= secret_paths(item, f"{field}.{key}".lstrip("."))
+        return found
+    return set()
+
+
+def mask_paths(value: Any, paths: set[str]) -> Any:
+    """``value`` with the field at each dotted path, where present, as ``***``.
+
+    Applied to Grafana's answer as well as to the declaration: Grafana returns
+    some secrets in plain text (a webhook's url, Grafana 11's DingDing url),
+    and an old value must not reach a diff.
+    """
+    if not paths or not isinstance(value, dict):
+        return value
+    out = dict(value)
+    for path in paths:
+        head, _, rest = path.partition(".")
+        if head not in out:
+            continue
+        if rest:
+            out[head] = mask_paths(out[head], {rest})
+        elif out[head] not in (None, ""):
+            out[head] = SECRET_MASK
+    return out
 
 
 def _read_secret(ref: EnvSecret | FileSecret) -> str:

@@ -23,7 +23,14 @@ from mt5dash.push import (
     users,
 )
 from mt5dash.push._client import ApiError, ClientConfig, Connection
-from mt5dash.push._context import Aborted, Context, PushOptions, describe
+from mt5dash.push._compare import without
+from mt5dash.push._context import (
+    Aborted,
+    Context,
+    PushOptions,
+    describe,
+    secret_paths,
+)
 from mt5dash.push._report import FAILED, NOT_APPLIED, PushReport, ResourceResult
 
 log = logging.getLogger("mt5dash.push")
@@ -175,6 +182,8 @@ def resolve_state(
     sources = []
     for source in state.datasources:
         where = f"datasource {source['uid']!r}"
+        key = f"{datasources.KIND}:{source['uid']}"
+        ctx.secret_paths[key] = secret_paths(without(source, "secureJsonData"))
         found: dict[str, str] = {}
         resolved = ctx.resolve(source, where, problems, found=found)
         if source["uid"] in config.datasource_urls:
@@ -188,6 +197,8 @@ def resolve_state(
     points = []
     for point in state.contact_points:
         where = f"contact point {point.get('uid', point.get('name'))!r}"
+        key = f"{contact_points.KIND}:{point.get('uid')}"
+        ctx.secret_paths[key] = secret_paths(point)
         found = {}
         points.append(ctx.resolve(point, where, problems, found=found))
         ctx.secret_fields[f"{contact_points.KIND}:{point.get('uid')}"] = found

@@ -60,26 +60,29 @@ def try_authenticate(state: State, request: Request) -> Identity | None:
 def authenticate(state: State, request: Request) -> Identity:
     """Who sent the request; 401 with Grafana's body when nobody valid did.
 
-    A Basic header that does not decode counts as no credentials. Known
-    difference: Grafana tries its clients in turn, so a wrong token or password
-    still gets anonymous access when that is on (the anonymous client accepts
-    every request, pkg/services/authn/clients/anonymous.go); the fake refuses
-    it, because mt5dash verify's default-password probe relies on the refusal.
+    A Basic header that does not decode counts as no credentials. Grafana
+    tries its clients in turn, so a wrong token or password still gets
+    anonymous access when that is on (the anonymous client accepts every
+    request, pkg/services/authn/clients/anonymous.go).
     """
     header = request.header("authorization") or ""
     scheme, _, credentials = header.partition(" ")
-    if scheme == "Bearer" and credentials:
-        return _bearer(state, credentials)
-    if scheme.lower() == "basic":
-        pair = _basic_pair(credentials.strip())
-        if pair is not None:
-            return _basic(state, *pair)
+    refused: ApiError | None = None
+    try:
+        if scheme == "Bearer" and credentials:
+            return _bearer(state, credentials)
+        if scheme.lower() == "basic":
+            pair = _basic_pair(credentials.strip())
+            if pair is not None:
+                return _basic(state, *pair)
+    except ApiError as error:
+        refused = error
 
     anonymous = state.settings.get("auth.anonymous", {})
     if anonymous.get("enabled"):
         role = anonymous.get("org_role", "Viewer")
         return Identity(login="", user_id=0, role=role, kind="anonymous")
-    raise ApiError(401, auth_failed("auth.unauthorized"))
+    raise refused or ApiError(401, auth_failed("auth.unauthorized"))
 
 
 def _basic_pair(credentials: str) -> tuple[str, str] | None:

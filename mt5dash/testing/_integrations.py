@@ -8,13 +8,12 @@ REDACTED = "[REDACTED]"
 
 # Secret settings per integration type: the options marked Secure in Grafana
 # 11's pkg/services/ngalert/notifier/channels_config/available_channels.go,
-# where Google Chat and VictorOps URLs are plain settings. Known difference:
-# Grafana 11 also returns the DingDing url in plain text (only newer builds
-# treat it as a secret); the fake still redacts it, because mt5dash push does
-# not yet keep a plain-text webhook url out of its diff output.
+# where Google Chat, VictorOps and DingDing URLs are plain settings (builds
+# from mid-2025 on treat the DingDing url as a secret; the fake, like 12.0,
+# does not).
 SECRET_KEYS: dict[str, tuple[str, ...]] = {
     "slack": ("url", "token"),
-    "dingding": ("url",),
+    "dingding": (),
     "webhook": ("password", "authorization_credentials"),
     "discord": ("url",),
     "googlechat": (),

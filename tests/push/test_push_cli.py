@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from mt5dash.cli import push_cmd
 from mt5dash.cli.main import _register, app
 from mt5dash.desired import DesiredState
+from mt5dash.secrets import EnvSecret
 
 from .conftest import panel
 
@@ -462,3 +463,33 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_diff_never_shows_the_old_value_of_a_declared_secret(
+    cli: Any, fake_grafana: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = "https://hooks.example.com/risk?token=abc", "https://h.example/2"
+    hook = {
+        "uid": "risk-hook",
+        "name": "Risk \u2713",
+        "type": "webhook",
+        "settings": {"url": EnvSecret(name="RISK_HOOK"), "httpMethod": "POST"},
+    }
+    state = DesiredState(contact_points=[hook])
+    env = credentials_of_fake(fake_grafana)
+    monkeypatch.setenv("RISK_HOOK", old)
+    assert cli(["push", "--url", fake_grafana.url], state, env).exit_code == 0
+    hook["settings"]["httpMethod"] = "PUT"
+    monkeypatch.setenv("RISK_HOOK", new)
+
+    table = cli(["diff", "--url", fake_grafana.url], state, env)
+    as_json = cli(["diff", "--url", fake_grafana.url, "-o", "json"], state, env)
+
+    assert table.stdout == (
+        "~ contact point 'risk-hook' (to update)\n"
+        '    settings.httpMethod: "POST" -> "PUT"\n'
+        "    settings.url: secret changed (value not shown)\n"
+        "1 to update; 0 unchanged\n"
+    )
+    for output in (table.stdout, table.stderr, as_json.stdout, as_json.stderr):
+        assert old not in output and new not in output

@@ -27,7 +27,7 @@ def test_full_hub_converges_and_second_push_is_all_unchanged(
     assert second.writes == 0
 
 
-def test_redacted_contact_point_secret_makes_no_diff(
+def test_contact_point_secret_answered_in_any_form_makes_no_diff(
     grafana: Any, config: ClientConfig, state: Any
 ) -> None:
     push(state, config)
@@ -35,8 +35,13 @@ def test_redacted_contact_point_secret_makes_no_diff(
 
     again = push(state, config, dry_run=True)
 
-    assert live[0]["settings"]["url"] == "[REDACTED]"
+    # Grafana 11 answers a DingDing url in plain text, newer builds redact it.
+    assert live[0]["settings"]["url"] in ("[REDACTED]", state_url(state))
     assert outcomes(again)[("contact point", "mt5-dingtalk")] == "unchanged"
+
+
+def state_url(state: Any) -> str:
+    return state.contact_points[0]["settings"]["url"].resolve()
 
 
 def test_alerting_resources_are_locked_unless_editable(

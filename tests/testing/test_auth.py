@@ -173,6 +173,12 @@ def test_anonymous_access_works_when_settings_enable_it(fake_grafana, fake_http)
     assert fake_http("GET", "/api/search", auth=None) == (200, [])
 
 
+def test_wrong_password_gets_anonymous_access_when_that_is_on(fake_grafana, fake_http):
+    fake_grafana.settings["auth.anonymous"]["enabled"] = True
+    status, user = fake_http("GET", "/api/user", auth=("admin", "wrong"))
+    assert (status, user["login"], user["id"]) == (200, "", 0)
+
+
 def test_sign_up_is_refused_when_disabled(http):
     status, body = http(
         "POST",

@@ -45,12 +45,12 @@ def test_get_by_name_redacts_slack_secrets(grafana, http):
     assert body[0]["provenance"] == "api"
 
 
-def test_get_redacts_the_dingding_url(grafana, http):
-    # Grafana 11 answers it in plain text; see the note in _integrations.py.
-    uid = grafana.unique("cp")
-    http("POST", POINTS, dingding(uid))
-    body = http("GET", f"{POINTS}?name={uid}")[1]
-    assert body[0]["settings"]["url"] == "[REDACTED]"
+def test_get_shows_the_dingding_url_as_grafana_11_does(fake_http):
+    fake_http("POST", POINTS, dingding("dd"))
+    body = fake_http("GET", f"{POINTS}?name=dd")[1]
+    assert body[0]["settings"]["url"] == (
+        "https://oapi.dingtalk.com/robot/send?access_token=s"
+    )
 
 
 def test_get_shows_a_google_chat_url_as_grafana_11_does(fake_http):
