@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from mt5dash.durations import format_duration, parse_duration
+
 # Tried in order; the first that every item has, unique on each side, is used.
 # Panels are matched by type and title before ``id`` because the compiler
 # numbers panels by layout position: inserting one renumbers every later one.
@@ -36,7 +38,42 @@ REDACTED = "[REDACTED]"
 
 def canonical(value: Any) -> str:
     """The value as compact JSON with sorted keys: equal values, equal text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return json.dumps(
+        plain_numbers(value), sort_keys=True, separators=(",", ":"), default=str
+    )
+
+
+def plain_numbers(value: Any) -> Any:
+    """``value`` with every integral float as an int (``1.0`` -> ``1``).
+
+    A browser or Grafana's Go server writes ``1`` where Python wrote ``1.0``.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_numbers(v) for v in value]
+    return value
+
+
+def plain_duration(value: Any) -> Any:
+    """A duration in its shortest form (``60s`` -> ``1m``, ``24h`` -> ``1d``);
+    anything that is not a duration unchanged.
+
+    Grafana stores durations in seconds and prints them its own way.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.strip() in ("", "0"):
+        return "0s"
+    seconds = parse_duration(value)
+    return value if seconds is None else format_duration(seconds)
+
+
+def plain_durations(obj: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """A copy of ``obj`` with the durations under ``keys`` in shortest form."""
+    return {k: plain_duration(v) if k in keys else v for k, v in obj.items()}
 
 
 def fingerprint(value: Any) -> str:
@@ -104,7 +141,12 @@ class Change:
 
 
 def diff(old: Any, new: Any, path: str = "") -> list[Change]:
-    """Every difference between ``old`` (live) and ``new`` (declared)."""
+    """Every difference between ``old`` (live) and ``new`` (declared);
+    ``1`` and ``1.0`` are equal."""
+    return _diff(plain_numbers(old), plain_numbers(new), path)
+
+
+def _diff(old: Any, new: Any, path: str = "") -> list[Change]:
     if isinstance(old, dict) and isinstance(new, dict):
         return _diff_dicts(old, new, path)
     if isinstance(old, list) and isinstance(new, list):
@@ -132,7 +174,7 @@ def _diff_dicts(old: dict, new: dict, path: str) -> list[Change]:
         elif key not in new:
             changes.append(Change(where, "removed", old[key], None))
         else:
-            changes.extend(diff(old[key], new[key], where))
+            changes.extend(_diff(old[key], new[key], where))
     return changes
 
 
@@ -195,7 +237,7 @@ def _diff_keyed(
         if old_index is None:
             changes.append(Change(where, "added", None, item))
             continue
-        inner = diff(old[old_index], item, where)
+        inner = _diff(old[old_index], item, where)
         if old_index != index:
             folded = [c for c in inner if _is_layout(c, where, keys[0])]
             inner = [c for c in inner if c not in folded]
@@ -237,7 +279,7 @@ def _diff_unkeyed(old: list, new: list, path: str) -> list[Change]:
         where = f"{path}[{index}]"
         if index in old_left:
             del old_left[index]
-            changes.extend(diff(old[index], new[index], where))
+            changes.extend(_diff(old[index], new[index], where))
         else:
             changes.append(Change(where, "added", None, new[index]))
     for index in sorted(old_left):

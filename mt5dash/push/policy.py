@@ -6,10 +6,12 @@ from typing import Any
 
 from mt5dash.desired import JSON, DesiredState
 from mt5dash.push._client import ApiError
+from mt5dash.push._compare import plain_durations
 from mt5dash.push._context import Context, describe
 
 KIND = "notification policy"
 NAME = "root"
+TIMINGS = ("group_wait", "group_interval", "repeat_interval")
 
 
 def names(state: DesiredState) -> list[str]:
@@ -17,10 +19,11 @@ def names(state: DesiredState) -> list[str]:
 
 
 def normalise(route: Any) -> Any:
-    """The tree without empty values and ``provenance``, which Grafana varies."""
+    """The tree without empty values and ``provenance``, which Grafana varies,
+    and with its timings in shortest form (Grafana answers ``60s`` as ``1m``)."""
     if isinstance(route, dict):
         out = {}
-        for key, value in route.items():
+        for key, value in plain_durations(route, TIMINGS).items():
             if key == "provenance":
                 continue
             value = normalise(value)

@@ -15,7 +15,14 @@ from typing import Any
 from mt5dash.desired import JSON, DesiredRuleGroup, DesiredState
 from mt5dash.push import _provisioned
 from mt5dash.push._client import ApiError
-from mt5dash.push._compare import diff, drop_defaults, fingerprint, without
+from mt5dash.push._compare import (
+    diff,
+    drop_defaults,
+    fingerprint,
+    plain_durations,
+    plain_numbers,
+    without,
+)
 from mt5dash.push._context import RULE_STAMP, Context, describe
 from mt5dash.push._report import CREATED, DELETED, DRIFTED, UNCHANGED, UPDATED
 
@@ -32,6 +39,7 @@ RULE_DEFAULTS: JSON = {
     "missing_series_evals_to_resolve": None,
 }
 # Grafana answers an expression's absent time range as zero.
+DURATION_KEYS = ("for", "keep_firing_for")
 QUERY_DEFAULTS: JSON = {"queryType": "", "relativeTimeRange": {"from": 0, "to": 0}}
 MODEL_DEFAULTS: JSON = {"intervalMs": 1000, "maxDataPoints": 43200}
 
@@ -46,7 +54,7 @@ def names(state: DesiredState) -> list[str]:
 
 def normalise_rule(rule: JSON) -> JSON:
     """The rule without server-managed fields, defaults and mt5dash's stamp."""
-    out = without(rule, *SERVER_KEYS)
+    out = plain_durations(without(rule, *SERVER_KEYS), DURATION_KEYS)
     annotations = without(out.get("annotations") or {}, RULE_STAMP)
     out = drop_defaults({**out, "annotations": annotations}, RULE_DEFAULTS)
     out["data"] = [
@@ -54,9 +62,9 @@ def normalise_rule(rule: JSON) -> JSON:
             **drop_defaults(query, QUERY_DEFAULTS),
             "model": drop_defaults(query.get("model") or {}, MODEL_DEFAULTS),
         }
-        for query in rule.get("data") or []
+        for query in plain_numbers(rule.get("data") or [])
     ]
-    return out
+    return plain_numbers(out)
 
 
 def rule_stamp(rule: JSON, interval: int) -> str:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mt5dash.testing import _go_template, _integrations, _provenance
+from mt5dash.testing import _durations, _go_template, _integrations, _provenance
 from mt5dash.testing._http import ApiError, Request, Response, errutil, message
 from mt5dash.testing._router import Access, Router
 from mt5dash.testing._state import State, default_policy, new_uid, uid_problem
@@ -268,9 +268,27 @@ def put_policy(state: State, request: Request) -> Response:
     for timing in sorted(policy_mute_timings(tree) - set(state.mute_timings)):
         raise invalid(f"mute time interval '{timing}' does not exist")
 
-    state.policy = copy.deepcopy(tree)
+    state.policy = _timings_as_stored(tree)
     state.policy_provenance = provenance
     return Response(202, message("policies updated"))
+
+
+TIMINGS = ("group_wait", "group_interval", "repeat_interval")
+
+
+def _timings_as_stored(route: dict[str, Any]) -> dict[str, Any]:
+    """The route with its timings as Grafana prints them back (``60s`` -> ``1m``);
+    a timing that is no duration is refused."""
+    out = copy.deepcopy(route)
+    for key in TIMINGS:
+        if out.get(key):
+            seconds = _durations.parse(str(out[key]))
+            if seconds is None:
+                raise ApiError(400, message("bad request data"))
+            out[key] = _durations.prometheus(seconds)
+    if isinstance(out.get("routes"), list):
+        out["routes"] = [_timings_as_stored(r) for r in out["routes"]]
+    return out
 
 
 def delete_policy(state: State, request: Request) -> Response:

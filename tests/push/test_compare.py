@@ -128,3 +128,8 @@ def test_long_string_shows_a_window_around_the_first_difference() -> None:
     assert [str(c) for c in diff(old, new)] == [
         'expr: ...ers_total[5m])) > 0.05" -> ...ers_total[5m])) > 0.10"'
     ]
+
+
+def test_integral_float_equals_the_int_a_server_writes_back() -> None:
+    assert diff({"steps": [{"value": 1}]}, {"steps": [{"value": 1.0}]}) == []
+    assert [str(c) for c in diff({"value": 1}, {"value": 1.5})] == ["value: 1 -> 1.5"]

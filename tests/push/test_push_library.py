@@ -387,3 +387,21 @@ def test_declaration_change_after_the_first_push_is_an_update_not_drift(
 
     result = outcomes(report)[("dashboard", "mt5-overview")]
     assert result == "updated"
+
+
+def test_durations_and_numbers_written_differently_are_not_drift(
+    grafana: Any, config: ClientConfig, state: Any
+) -> None:
+    group = state.rule_groups[0]
+    group.rules[0].update({"for": "60s", "keep_firing_for": "600s"})
+    group.rules[1].update({"for": "90m"})
+    group.rules[1]["data"][1]["model"]["conditions"][0]["evaluator"]["params"] = [1.0]
+    state.policy.update(group_wait="60s", repeat_interval="24h")
+    push(state, config)
+    live = grafana.api().alertingprovisioning.get_alertrule("mt5-terminal-down")
+
+    again = push(state, config)
+
+    assert (live["for"], live["keep_firing_for"]) == ("1m", "10m")
+    assert again.counts == {"unchanged": 9}
+    assert again.writes == 0
