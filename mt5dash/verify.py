@@ -312,12 +312,11 @@ def _kpi(config: ClientConfig, options: VerifyOptions) -> tuple[Any, list[str]]:
             if options.kpi_dashboard
             else ("any dashboard")
         )
-        return "none", [f"no panel titled like {options.kpi_panel!r} in {where}"]
+        return "none", [
+            f"no panel with a PromQL query titled like {options.kpi_panel!r} in {where}"
+        ]
     values = _variable_values(dashboard)
-    exprs = [t["expr"] for t in panel.get("targets", []) if t.get("expr")]
-    if not exprs:
-        return "none", [f"panel {panel.get('title')!r} has no PromQL query"]
-    for expr in exprs:
+    for expr in _exprs(panel):
         query = substitute(expr, values, default=".*")
         url = (
             f"{options.prometheus_url.rstrip('/')}/api/v1/query?"
@@ -347,9 +346,17 @@ def _find_kpi_panel(conn: Connection, options: VerifyOptions) -> tuple[Any, Any]
             f"read dashboard {uid}", lambda u=uid: conn.api.dashboard.get_dashboard(u)
         )["dashboard"]
         for panel in _panels(model.get("panels", [])):
+            # A row or a text panel may share the title; only a query can show data.
+            if panel.get("type") == "row" or not _exprs(panel):
+                continue
             if wanted in str(panel.get("title", "")).lower():
                 return model, panel
     return None, None
+
+
+def _exprs(panel: dict[str, Any]) -> list[str]:
+    """The PromQL queries of the panel's targets."""
+    return [t["expr"] for t in panel.get("targets") or [] if t.get("expr")]
 
 
 def _panels(panels: list[Any]) -> list[Any]:

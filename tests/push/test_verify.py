@@ -157,7 +157,13 @@ def installed(fake_grafana: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The fake Grafana holding the hub: 3 dashboards, 2 rules, DingTalk."""
     monkeypatch.setenv("DINGTALK_URL", "https://oapi.dingtalk.com/robot/send?t=1")
     state = copy.deepcopy(hub_state())
-    state.dashboards.append(dashboard("mt5-jobs", "MT5 jobs"))
+    jobs = dashboard("mt5-jobs", "MT5 jobs")
+    # Searched first: a row and a text panel titled like the KPI come before it.
+    jobs.model["panels"][:0] = [
+        {"id": 10, "type": "row", "title": "Sharpe", "collapsed": False, "panels": []},
+        {"id": 11, "type": "text", "title": "Sharpe notes", "options": {}},
+    ]
+    state.dashboards.append(jobs)
     sharpe = state.dashboards[1].model["panels"][1]
     sharpe["targets"][0]["expr"] = 'mt5_strategy_sharpe{strategy=~"$strategy"}'
     state.dashboards[1] = DesiredDashboard(
