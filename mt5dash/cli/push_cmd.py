@@ -2,7 +2,8 @@
 
 Data (the report table, the diff, JSON) goes to stdout; log lines and error
 messages go to stderr. Exit codes: 0 done, 2 bad options or configuration
-(a missing secret among them), 3 push not complete, 5 verify failed.
+(a missing secret among them), 3 push not complete, 5 verify failed, 130
+push interrupted by Ctrl-C (the report says what was applied).
 """
 
 from __future__ import annotations
@@ -157,6 +158,10 @@ def push(
         if partial is not None:
             show_report(partial, output)
         raise
+    except KeyboardInterrupt:
+        # Before the first phase: secrets were being read, nothing was sent.
+        typer.echo("error: interrupted by Ctrl-C; nothing was sent", err=True)
+        raise typer.Exit(130) from None
     if dry_run and output == "table":
         typer.echo(render_diff(report), nl=False)
     else:

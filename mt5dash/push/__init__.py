@@ -8,7 +8,7 @@ which in the ``PushReport``.
 
 from mt5dash.push._client import ApiError, ClientConfig, Connection
 from mt5dash.push._compare import Change
-from mt5dash.push._engine import push
+from mt5dash.push._engine import PushInterrupted, push
 from mt5dash.push._report import PushReport, ResourceResult
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Change",
     "ClientConfig",
     "Connection",
+    "PushInterrupted",
     "PushReport",
     "ResourceResult",
     "push",

@@ -183,8 +183,13 @@ class Context:
                 run(item)
             return
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for future in [pool.submit(run, item) for item in items]:
-                future.result()
+            try:
+                for future in [pool.submit(run, item) for item in items]:
+                    future.result()
+            except KeyboardInterrupt:
+                # Workers check this before each request, so the pool drains.
+                self.interrupt()
+                raise
 
     def reconcile(
         self,
@@ -262,6 +267,16 @@ class Context:
             else:
                 self.abort_reason = f"not attempted: {error}"
             self.aborted.set()
+
+    def interrupt(self) -> None:
+        """Stop the push at Ctrl-C: what was not reached is ``interrupted``."""
+        self.abort_reason = "interrupted"
+        self.aborted.set()
+
+    def resume(self, options: PushOptions) -> None:
+        """Send requests again, with ``options`` (after an interrupt)."""
+        self.options = options
+        self.aborted.clear()
 
     def unauthorized(self, error: ApiError) -> PushError:
         who = "token" if self.conn.config.token else "user and password"

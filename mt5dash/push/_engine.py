@@ -35,6 +35,7 @@ from mt5dash.push._report import FAILED, NOT_APPLIED, PushReport, ResourceResult
 
 log = logging.getLogger("mt5dash.push")
 
+INVENTORY = "notification inventory"
 Phase = tuple[str, Callable[[DesiredState], list[str]], Callable]
 PHASES: list[Phase] = [
     (folders.KIND, folders.names, folders.sync),
@@ -44,7 +45,7 @@ PHASES: list[Phase] = [
     (contact_points.KIND, contact_points.names, contact_points.sync),
     (mute_timings.KIND, mute_timings.names, mute_timings.sync),
     (policy.KIND, policy.names, policy.sync),
-    ("notification inventory", lambda s: [], inventory.sync),
+    (INVENTORY, lambda s: [], inventory.sync),
     (rule_groups.KIND, rule_groups.names, rule_groups.sync),
     (teams.KIND, teams.names, teams.sync),
     (users.KIND, users.names, users.sync),
@@ -98,20 +99,17 @@ def push(
     state = resolve_state(ctx, state, client_config)
     log.info("%s %s", "comparing with" if dry_run else "pushing to", client_config.url)
 
-    for kind, names, sync in PHASES:
-        first = len(report.results)
-        failure = ""
-        ran = not ctx.aborted.is_set()
-        if ran:
-            failure = _run_phase(ctx, sync, state)
-        if failure and not names(state):
-            report.add_missing(kind, inventory.NAME, FAILED, failure)
-        for name in names(state):
-            if not report.has(kind, name):
-                outcome = FAILED if failure else NOT_APPLIED
-                report.add_missing(kind, name, outcome, failure or ctx.abort_reason)
-        if ran and not ctx.aborted.is_set() and report.results[first:]:
-            log.info("%s: %s", kind, summarise(report.results[first:]))
+    done: set[str] = set()
+    try:
+        for kind, names, sync in PHASES:
+            _phase(ctx, state, kind, names, sync)
+            done.add(kind)
+    except KeyboardInterrupt:
+        ctx.interrupt()
+        _after_interrupt(ctx, state, done)
+        report.requests = conn.requests
+        message = "interrupted by Ctrl-C; " + report.failure_text()
+        raise _failed(report, message, PushInterrupted) from None
 
     report.requests = conn.requests
     if ctx.unreachable and not report.applied:
@@ -147,10 +145,66 @@ def summarise(results: list[ResourceResult]) -> str:
     return ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
 
 
-def _failed(report: PushReport, message: str) -> PushError:
-    error = PushError(message)
+class PushInterrupted(PushError):
+    """The push was stopped by Ctrl-C; ``.report`` says what was applied."""
+
+    exit_code = 130
+
+
+def _failed(
+    report: PushReport, message: str, kind: type[PushError] = PushError
+) -> PushError:
+    error = kind(message)
     error.report = report  # type: ignore[attr-defined]
     return error
+
+
+def _phase(
+    ctx: Context, state: DesiredState, kind: str, names: Callable, sync: Callable
+) -> None:
+    """Run one kind's handler; report what it did not reach, and why."""
+    report = ctx.report
+    first = len(report.results)
+    failure = ""
+    ran = not ctx.aborted.is_set()
+    if ran:
+        failure = _run_phase(ctx, sync, state)
+    if failure and not names(state):
+        report.add_missing(kind, inventory.NAME, FAILED, failure)
+    _add_missing(ctx, state, kind, names, FAILED if failure else NOT_APPLIED, failure)
+    if ran and not ctx.aborted.is_set() and report.results[first:]:
+        log.info("%s: %s", kind, summarise(report.results[first:]))
+
+
+def _add_missing(
+    ctx: Context,
+    state: DesiredState,
+    kind: str,
+    names: Callable,
+    outcome: str,
+    message: str = "",
+) -> None:
+    for name in names(state):
+        if not ctx.report.has(kind, name):
+            ctx.report.add_missing(kind, name, outcome, message or ctx.abort_reason)
+
+
+def _after_interrupt(ctx: Context, state: DesiredState, done: set[str]) -> None:
+    """Report every declared resource not reached as interrupted; record in
+    the inventory the notification resources already created, so a later
+    ``--prune`` still knows them as mt5dash's."""
+    for kind, names, _ in PHASES:
+        if kind not in done:
+            _add_missing(ctx, state, kind, names, NOT_APPLIED)
+    notification_kinds = (templates.KIND, contact_points.KIND, mute_timings.KIND)
+    created = [r for r in ctx.report.applied if r.kind in notification_kinds]
+    if INVENTORY in done or not created or ctx.options.dry_run:
+        return
+    ctx.resume(dataclasses.replace(ctx.options, prune=False))
+    try:
+        inventory.sync(ctx, state)
+    except ApiError as error:
+        log.warning("could not record the inventory after the interrupt: %s", error)
 
 
 def _run_phase(ctx: Context, sync: Callable, state: DesiredState) -> str:
