@@ -195,7 +195,9 @@ def diff(
     config = client_config(project, url, target, token_file, insecure, ca_cert, timeout)
     report = run_push(load_state(project), config, dry_run=True, prune=prune)
     if output == "json":
-        typer.echo(json.dumps(report.to_json(), indent=2, sort_keys=True))
+        typer.echo(
+            json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False)
+        )
     else:
         typer.echo(render_diff(report), nl=False)
     if exit_code and any(r.outcome != "unchanged" for r in report.results):
@@ -236,7 +238,9 @@ SUMMARY_ORDER = (
 def show_report(report: PushReport, output: str) -> None:
     """The report as JSON, or as a table (changes listed under each row)."""
     if output == "json":
-        typer.echo(json.dumps(report.to_json(), indent=2, sort_keys=True))
+        typer.echo(
+            json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False)
+        )
         return
     from rich.console import Console
     from rich.table import Table
@@ -284,7 +288,9 @@ def notify_test(
     config = client_config(project, url, target, token_file, insecure, ca_cert, timeout)
     results = test_contact_points(config, list(contact_point) or None)
     if output == "json":
-        typer.echo(json.dumps([r.to_json() for r in results], indent=2))
+        typer.echo(
+            json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False)
+        )
     else:
         for r in results:
             reason = f": {r.error}" if r.error else ""
@@ -368,5 +374,5 @@ def verify(
         timeout=timeout,
     )
     report = run_verify(config, options)
-    typer.echo(json.dumps(report, indent=2))
+    typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     check(report)

@@ -297,14 +297,17 @@ def _label(value: Any) -> str:
 
 
 def _short(value: Any, limit: int = 70) -> str:
-    text = json.dumps(value, sort_keys=True, default=str)
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _pair(old: Any, new: Any, limit: int = 70, before: int = 20) -> tuple[str, str]:
     """Both values as JSON; when one is long, a window around the first
     difference of each, so a change at the end of a long query shows."""
-    texts = [json.dumps(v, sort_keys=True, default=str) for v in (old, new)]
+    texts = [
+        json.dumps(v, sort_keys=True, default=str, ensure_ascii=False)
+        for v in (old, new)
+    ]
     if max(len(t) for t in texts) <= limit:
         return texts[0], texts[1]
     same = 0

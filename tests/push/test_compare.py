@@ -133,3 +133,12 @@ def test_long_string_shows_a_window_around_the_first_difference() -> None:
 def test_integral_float_equals_the_int_a_server_writes_back() -> None:
     assert diff({"steps": [{"value": 1}]}, {"steps": [{"value": 1.0}]}) == []
     assert [str(c) for c in diff({"value": 1}, {"value": 1.5})] == ["value: 1 -> 1.5"]
+
+
+def test_non_ascii_text_is_shown_as_is() -> None:
+    changes = diff({"title": "Risk"}, {"title": "Risk ✓", "tags": ["交易"]})
+
+    assert [str(c) for c in changes] == [
+        'tags: added ["交易"]',
+        'title: "Risk" -> "Risk ✓"',
+    ]

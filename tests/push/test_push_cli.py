@@ -493,3 +493,17 @@ def test_diff_never_shows_the_old_value_of_a_declared_secret(
     )
     for output in (table.stdout, table.stderr, as_json.stdout, as_json.stderr):
         assert old not in output and new not in output
+
+
+def test_json_report_shows_non_ascii_as_is(
+    cli: Any, fake_grafana: Any, state: Any
+) -> None:
+    state = small(state)
+    env = credentials_of_fake(fake_grafana)
+    assert cli(["push", "--url", fake_grafana.url], state, env).exit_code == 0
+    state.dashboards[0].model["title"] = "Risk ✓"
+
+    result = cli(["diff", "--url", fake_grafana.url, "-o", "json"], state, env)
+
+    assert '"title: \\"MT5 overview\\" -> \\"Risk ✓\\""' in result.stdout
+    assert "\\u2713" not in result.stdout
