@@ -94,6 +94,18 @@ def load_state(project: Path) -> DesiredState:
     return build_state(project)
 
 
+def project_name(project: Path) -> str:
+    """The name marking what the project owns in Grafana: ``[tool.mt5dash]
+    name``, else the project folder's name."""
+    import re
+
+    from mt5dash.settings import load_settings
+
+    name = getattr(load_settings(project), "name", "") or ""
+    folder = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(project).resolve().name)
+    return name or folder.strip("-")[:40] or "project"
+
+
 def _check_output(output: str) -> None:
     if output not in ("table", "json"):
         from mt5dash.errors import ConfigError
@@ -142,6 +154,7 @@ def push(
     _check_output(output)
     config = client_config(project, url, target, token_file, insecure, ca_cert, timeout)
     state = load_state(project)
+    name = project_name(project)
     try:
         report = run_push(
             state,
@@ -152,6 +165,7 @@ def push(
             editable=editable,
             workers=workers,
             allow_empty=allow_empty,
+            project=name,
         )
     except PushError as exc:
         partial = getattr(exc, "report", None)
@@ -193,7 +207,10 @@ def diff(
     setup_logging(verbose)
     _check_output(output)
     config = client_config(project, url, target, token_file, insecure, ca_cert, timeout)
-    report = run_push(load_state(project), config, dry_run=True, prune=prune)
+    state = load_state(project)
+    report = run_push(
+        state, config, dry_run=True, prune=prune, project=project_name(project)
+    )
     if output == "json":
         typer.echo(
             json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False)

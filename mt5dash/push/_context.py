@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +35,18 @@ T = TypeVar("T")
 OWNER_TAG = "mt5dash"
 STAMP_PREFIX = "mt5dash:"
 RULE_STAMP = "__mt5dash_hash__"
+INVENTORY = "mt5dash-inventory"
+PROJECT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+def check_project(name: str) -> str:
+    """``name`` when it can mark what a project owns; ``ConfigError`` if not."""
+    if name and not PROJECT_NAME.match(name):
+        raise ConfigError(
+            f"project name {name!r} cannot mark what the project owns in Grafana: "
+            "use 1 to 40 of A-Z, a-z, 0-9, '_', '.', '-'"
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -45,11 +58,33 @@ class PushOptions:
     prune: bool = False
     editable: bool = False
     workers: int = 8
+    project: str = ""
 
     @property
     def provenance(self) -> str:
         """The provenance alerting resources end up with."""
         return "" if self.editable else "api"
+
+    @property
+    def owner_tag(self) -> str:
+        """The tag of the dashboards this project owns (``mt5dash:<project>``)."""
+        return f"{OWNER_TAG}:{self.project}" if self.project else OWNER_TAG
+
+    @property
+    def inventory(self) -> str:
+        """The template holding this project's inventory."""
+        return f"{INVENTORY}-{self.project}" if self.project else INVENTORY
+
+    @property
+    def rule_owner(self) -> str:
+        """What starts the stamp of the rules this project owns (``<project>/``)."""
+        return f"{self.project}/" if self.project else ""
+
+    def owns_rule(self, mark: str) -> bool:
+        """Whether a rule stamp is this project's (a bare hash: no project's)."""
+        if self.project:
+            return mark.startswith(self.rule_owner)
+        return "/" not in mark
 
 
 class Aborted(Exception):

@@ -28,6 +28,7 @@ from mt5dash.push._context import (
     Aborted,
     Context,
     PushOptions,
+    check_project,
     describe,
     secret_paths,
 )
@@ -68,6 +69,7 @@ def push(
     editable: bool = False,
     workers: int = 8,
     allow_empty: bool = False,
+    project: str = "",
 ) -> PushReport:
     """Make the Grafana of ``client_config`` hold ``state``; say what changed.
 
@@ -81,10 +83,15 @@ def push(
     ``allow_empty`` (a dry run only warns). ``editable`` leaves alerting
     resources editable in Grafana's UI. A secret whose digest in the
     inventory does not match the declared value is sent again (with
-    ``force``, every secret is). Raises ``ConfigError`` for bad options or a
-    missing secret before any request, and ``PushError`` (with ``.report``)
-    when a resource was not applied or Grafana is unreachable (a dry run too);
-    re-running converges.
+    ``force``, every secret is). ``project`` names what this project owns
+    (dashboard tag ``mt5dash:<project>``, inventory
+    ``mt5dash-inventory-<project>``, rule stamps ``<project>/<hash>``), so
+    projects sharing a Grafana never prune each other's resources; empty, the
+    unnamed markers of earlier versions are used. Raises ``ConfigError`` for
+    bad options or a missing secret before any request, and ``PushError``
+    (with ``.report``) when a resource was not applied or Grafana is
+    unreachable (a dry run too); re-running converges. Ctrl-C raises
+    ``PushInterrupted``, a ``PushError`` with exit code 130.
     """
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
@@ -92,7 +99,9 @@ def push(
         if not dry_run:
             raise ConfigError(REFUSED_EMPTY_PRUNE)
         log.warning("%s", EMPTY_PRUNE_WARNING)
-    options = PushOptions(dry_run, force, prune, editable, workers)
+    options = PushOptions(
+        dry_run, force, prune, editable, workers, check_project(project)
+    )
     conn = Connection(client_config, pool_size=workers + 2)
     report = PushReport(url=client_config.url, dry_run=dry_run)
     ctx = Context(conn, options, report)
@@ -170,7 +179,7 @@ def _phase(
     if ran:
         failure = _run_phase(ctx, sync, state)
     if failure and not names(state):
-        report.add_missing(kind, inventory.NAME, FAILED, failure)
+        report.add_missing(kind, ctx.options.inventory, FAILED, failure)
     _add_missing(ctx, state, kind, names, FAILED if failure else NOT_APPLIED, failure)
     if ran and not ctx.aborted.is_set() and report.results[first:]:
         log.info("%s: %s", kind, summarise(report.results[first:]))

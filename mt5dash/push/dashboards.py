@@ -1,10 +1,12 @@
 """Dashboards: pushed concurrently, guarded against overwriting edits.
 
-mt5dash tags every dashboard it writes with ``mt5dash`` and saves it with the
-version message ``mt5dash:<hash>``, the hash of the model and folder it
-wrote. A dashboard whose newest version carries a different message, or a
-hash that no longer matches its content, was changed in Grafana since; it is
-reported as drifted and only overwritten with ``force``.
+mt5dash tags every dashboard it writes with ``mt5dash:<project>`` (plain
+``mt5dash`` without a project name) and saves it with the version message
+``mt5dash:<hash>``, the hash of the model and folder it wrote. A dashboard
+whose newest version carries a different message, or a hash that no longer
+matches its content, was changed in Grafana since; it is reported as drifted
+and only overwritten with ``force``. One tagged plain ``mt5dash`` by an
+earlier version is adopted: rewritten once with the project's tag.
 """
 
 from __future__ import annotations
@@ -36,17 +38,17 @@ def normalise(model: JSON) -> JSON:
     return without(model, *SERVER_KEYS)
 
 
-def owned_model(model: JSON) -> JSON:
-    """The model as mt5dash writes it: with the ``mt5dash`` tag."""
+def owned_model(model: JSON, tag: str = OWNER_TAG) -> JSON:
+    """The model as mt5dash writes it: with the project's owner ``tag``."""
     tags = list(model.get("tags") or [])
-    if OWNER_TAG not in tags:
-        tags.append(OWNER_TAG)
+    if tag not in tags:
+        tags.append(tag)
     return {**normalise(model), "tags": tags}
 
 
-def unowned(model: JSON) -> JSON:
-    """The model without what mt5dash adds: ``id``, ``version``, its tag."""
-    tags = [t for t in model.get("tags") or [] if t != OWNER_TAG]
+def unowned(model: JSON, tag: str = OWNER_TAG) -> JSON:
+    """The model without what mt5dash adds: ``id``, ``version``, its tags."""
+    tags = [t for t in model.get("tags") or [] if t not in (tag, OWNER_TAG)]
     out = without(normalise(model), "tags")
     return {**out, "tags": tags} if tags else out
 
@@ -74,7 +76,7 @@ def _push_one(ctx: Context, wanted: DesiredDashboard) -> None:
     api = ctx.conn.api.dashboard
     uid = wanted.uid
     folder = wanted.folder_uid or ""
-    model = owned_model(wanted.model)
+    model = owned_model(wanted.model, ctx.options.owner_tag)
     live = ctx.read_optional(f"read dashboard {uid}", lambda: api.get_dashboard(uid))
     body: dict[str, Any] = {
         "dashboard": model,
@@ -92,8 +94,9 @@ def _push_one(ctx: Context, wanted: DesiredDashboard) -> None:
     live_model = normalise(live["dashboard"])
     live_folder = live.get("meta", {}).get("folderUid") or ""
     provisioned = bool(live.get("meta", {}).get("provisioned"))
-    compared = unowned(wanted.model) if provisioned else model
-    changes = diff(unowned(live_model) if provisioned else live_model, compared)
+    tag = ctx.options.owner_tag
+    compared = unowned(wanted.model, tag) if provisioned else model
+    changes = diff(unowned(live_model, tag) if provisioned else live_model, compared)
     if live_folder != folder:
         changes.insert(0, Change("folderUid", "changed", live_folder, folder))
     if provisioned:
@@ -124,8 +127,10 @@ def _edited_since_push(
     The saved message is read from the version itself: Grafana's version list
     shows the first version's as "Initial save" whatever was saved.
     """
-    if OWNER_TAG not in (model.get("tags") or []):
-        return "it was not created by mt5dash (no 'mt5dash' tag)"
+    tags = model.get("tags") or []
+    # The plain tag is what versions without project names wrote: adopted.
+    if ctx.options.owner_tag not in tags and OWNER_TAG not in tags:
+        return f"it was not created by mt5dash (no {ctx.options.owner_tag!r} tag)"
     saved = ctx.read_optional(
         f"read version {version} of dashboard {uid}",
         lambda: ctx.conn.http.GET(f"/dashboards/uid/{uid}/versions/{version}"),
@@ -142,9 +147,10 @@ def _edited_since_push(
 def _prune(ctx: Context, declared: set[str]) -> None:
     api = ctx.conn.api.dashboard
     hits = ctx.read(
-        "search dashboards tagged mt5dash",
+        f"search dashboards tagged {ctx.options.owner_tag}",
         lambda: ctx.conn.http.GET(
-            "/search", params={"type": "dash-db", "tag": OWNER_TAG, "limit": 5000}
+            "/search",
+            params={"type": "dash-db", "tag": ctx.options.owner_tag, "limit": 5000},
         ),
     )
     stale = sorted(h["uid"] for h in hits if h["uid"] not in declared)

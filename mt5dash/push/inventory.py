@@ -1,8 +1,9 @@
 """What mt5dash owns among notification resources, kept in Grafana itself.
 
 Contact points, templates and mute timings carry no tag or label, so
-mt5dash records the names it pushed in one notification template,
-``mt5dash-inventory``, whose body is a Go-template comment holding JSON.
+mt5dash records the names it pushed in one notification template per project,
+``mt5dash-inventory-<project>`` (``mt5dash-inventory`` without a project
+name), whose body is a Go-template comment holding JSON.
 ``--prune`` deletes only what that record lists and the declarations no
 longer hold; a contact point or mute timing the notification policy still
 uses is kept and reported as failed with the route to change.
@@ -35,7 +36,7 @@ LABELS = {
 }
 
 
-def render(owned: dict[str, Any]) -> str:
+def render(owned: dict[str, Any], name: str = NAME) -> str:
     record: dict[str, Any] = {k: sorted(set(owned.get(k, []))) for k in KINDS}
     # A flat list: nested JSON objects would put "}}" inside the template.
     secrets = owned.get("secrets") or {}
@@ -47,7 +48,7 @@ def render(owned: dict[str, Any]) -> str:
         )
     comment = MARK + json.dumps(record, sort_keys=True) + END
     # Already in the form Grafana stores, so what it answers compares equal.
-    return templates.stored_form(NAME, comment)
+    return templates.stored_form(name, comment)
 
 
 def parse(text: str) -> dict[str, Any]:
@@ -70,10 +71,20 @@ def parse(text: str) -> dict[str, Any]:
 
 def recorded_secrets(ctx: Context, key: str) -> dict[str, str]:
     """The digests recorded for resource ``key`` ("contact point:uid")."""
-    stored = next((t for t in ctx.templates() if t.get("name") == NAME), None)
+    stored = _find(ctx, {t.get("name"): t for t in ctx.templates()})
     if stored is None:
         return {}
     return parse(stored.get("template") or "")["secrets"].get(key, {})
+
+
+def _find(ctx: Context, templates: dict[str, Any]) -> dict[str, Any] | None:
+    """The project's inventory template; else, for a project that has none
+    yet, the one versions without project names kept (adopted, then
+    deleted, by the first push that records the project's own)."""
+    found = templates.get(ctx.options.inventory)
+    if found is None and ctx.options.project:
+        found = templates.get(NAME)
+    return found
 
 
 def declared(
@@ -107,8 +118,10 @@ def sync(ctx: Context, state: DesiredState) -> None:
     templates = {
         t["name"]: t for t in ctx.read("read templates", api.get_templates) or []
     }
-    stored = templates.get(NAME)
-    owned = parse(stored["template"] if stored else "")
+    name = ctx.options.inventory
+    stored = templates.get(name)
+    adopted = _find(ctx, templates) if stored is None else None
+    owned = parse((stored or adopted or {}).get("template") or "")
     wanted = declared(state, ctx.from_files)
     kept = {k: [n for n in owned[k] if n not in wanted[k]] for k in KINDS}
 
@@ -118,15 +131,22 @@ def sync(ctx: Context, state: DesiredState) -> None:
     record["secrets"] = _secrets(ctx, owned["secrets"])
     if not any(record.values()) and stored is None:
         return
-    text = render(record)
+    text = render(record, name)
     if (stored or {}).get("template") != text and not ctx.options.dry_run:
         body = {"template": text, "version": (stored or {}).get("version", "")}
         ctx.write(
             "record the inventory",
             lambda: api.create_or_update_template(
-                NAME, body, disable_provenance=ctx.options.editable
+                name, body, disable_provenance=ctx.options.editable
             ),
         )
+    if adopted is not None and not ctx.options.dry_run:
+        ctx.write("delete the inventory without a project name", _delete(ctx))
+
+
+def _delete(ctx: Context) -> Any:
+    api = ctx.conn.api.alertingprovisioning
+    return lambda: api.delete_template(NAME)
 
 
 def _secrets(ctx: Context, recorded: dict[str, Any]) -> dict[str, Any]:

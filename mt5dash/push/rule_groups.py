@@ -1,8 +1,9 @@
 """Alert rule groups, each written whole through the provisioning API.
 
 An unchanged group is not written, so Grafana keeps its alert state. Each
-rule mt5dash writes carries the annotation ``__mt5dash_hash__``: the hash of
-the rule and its group's interval as written. A rule without it, or whose
+rule mt5dash writes carries the annotation ``__mt5dash_hash__``: the project
+name and a slash (none without a project name), then the hash of the rule and
+its group's interval as written. A rule without it, or whose
 content no longer matches it, was changed in Grafana since; its group is
 reported as drifted and only overwritten with ``force``. Annotations whose
 name starts with ``__`` are kept out of notifications by Grafana.
@@ -16,6 +17,7 @@ from mt5dash.desired import JSON, DesiredRuleGroup, DesiredState
 from mt5dash.push import _provisioned
 from mt5dash.push._client import ApiError
 from mt5dash.push._compare import (
+    Change,
     diff,
     drop_defaults,
     fingerprint,
@@ -97,7 +99,7 @@ def _push_group(ctx: Context, group: DesiredRuleGroup) -> None:
     api = ctx.conn.api.alertingprovisioning
     name = name_of(group)
     interval = group.interval_seconds
-    rules = [_stamped(r, group) for r in group.rules]
+    rules = [_stamped(r, group, ctx.options.rule_owner) for r in group.rules]
     body = {
         "title": group.title,
         "folderUid": group.folder_uid,
@@ -135,6 +137,7 @@ def _push_group(ctx: Context, group: DesiredRuleGroup) -> None:
         _compared(live_rules, live_interval, provenance),
         _compared(rules, interval, ctx.options.provenance),
     )
+    changes += _adopted(ctx, live_rules)
     if not changes:
         ctx.record(KIND, name, UNCHANGED)
         return
@@ -147,9 +150,9 @@ def _push_group(ctx: Context, group: DesiredRuleGroup) -> None:
     ctx.record(KIND, name, UPDATED, changes)
 
 
-def _stamped(rule: JSON, group: DesiredRuleGroup) -> JSON:
+def _stamped(rule: JSON, group: DesiredRuleGroup, owner: str) -> JSON:
     annotations = dict(rule.get("annotations") or {})
-    annotations[RULE_STAMP] = rule_stamp(rule, group.interval_seconds)
+    annotations[RULE_STAMP] = owner + rule_stamp(rule, group.interval_seconds)
     return {
         **rule,
         "folderUID": group.folder_uid,
@@ -158,13 +161,26 @@ def _stamped(rule: JSON, group: DesiredRuleGroup) -> JSON:
     }
 
 
+def _adopted(ctx: Context, live_rules: list[JSON]) -> list[Change]:
+    """The ownership change of rules stamped by a version without project
+    names: rewritten once with this project's stamp, so its prune finds them."""
+    if not ctx.options.project:
+        return []
+    for rule in live_rules:
+        mark = (rule.get("annotations") or {}).get(RULE_STAMP)
+        if mark is not None and "/" not in mark:
+            project = ctx.options.project
+            return [Change("owner", "changed", "(no project)", project)]
+    return []
+
+
 def _edited_since_push(live_rules: list[JSON], interval: int) -> str:
     for rule in live_rules:
         mark = (rule.get("annotations") or {}).get(RULE_STAMP)
         title = rule.get("title", rule.get("uid"))
         if mark is None:
             return f"rule {title!r} was not created by mt5dash"
-        if mark != rule_stamp(rule, interval):
+        if mark.rsplit("/", 1)[-1] != rule_stamp(rule, interval):
             return f"rule {title!r} was changed in Grafana since mt5dash pushed it"
     return ""
 
@@ -175,7 +191,8 @@ def _prune(ctx: Context, state: DesiredState) -> None:
     live = ctx.read("read alert rules", api.get_alertrules_all) or []
     stale: dict[str, list[str]] = {}
     for rule in live:
-        if RULE_STAMP not in (rule.get("annotations") or {}):
+        mark = (rule.get("annotations") or {}).get(RULE_STAMP)
+        if mark is None or not ctx.options.owns_rule(mark):
             continue
         if rule.get("provenance") == _provisioned.FILE:
             continue
