@@ -209,11 +209,17 @@ def reset(api: Any) -> None:
     for point in provisioning.get_contactpoints() or []:
         if point["name"] in CONTACT_POINTS:
             quietly(lambda u=point["uid"]: provisioning.delete_contactpoint(u))
-    for name in ("mt5", "mt5-inventory", "mt5dash-inventory"):
+    inventories = (
+        "mt5dash-inventory",
+        "mt5dash-inventory-hub",
+        "mt5dash-inventory-lab",
+    )
+    for name in ("mt5", "mt5-inventory", *inventories):
         quietly(lambda n=name: provisioning.delete_template(n))
     quietly(lambda: provisioning.delete_mute_timing("weekend"))
-    quietly(lambda: api.folder.delete_folder("mt5-hub", force_delete_rules="true"))
+    for folder in ("mt5-hub", "lab"):
+        quietly(lambda f=folder: api.folder.delete_folder(f, force_delete_rules="true"))
     quietly(lambda: api.datasource.delete_datasource_by_uid("prom-main"))
 
 
-CONTACT_POINTS = {"mt5-dingtalk", "old-hook", "ops-hook", "hand-made"}
+CONTACT_POINTS = {"mt5-dingtalk", "old-hook", "ops-hook", "hand-made", "lab-hook"}
