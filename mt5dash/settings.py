@@ -7,6 +7,7 @@ has defaults that suit a single-host hub, so an empty table is valid.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -209,3 +210,10 @@ def load_settings(project: Path) -> Settings:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"{source} {where}: {details}") from None
+
+
+def owner_name(project: Path, settings: Settings) -> str:
+    """The name marking what ``project`` owns in a Grafana it may share:
+    ``[tool.mt5dash] name``, else the project folder's name."""
+    folder = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(project).resolve().name)
+    return settings.name or folder.strip("-")[:40] or "project"

@@ -95,15 +95,10 @@ def load_state(project: Path) -> DesiredState:
 
 
 def project_name(project: Path) -> str:
-    """The name marking what the project owns in Grafana: ``[tool.mt5dash]
-    name``, else the project folder's name."""
-    import re
+    """The name marking what the project owns in Grafana."""
+    from mt5dash.settings import load_settings, owner_name
 
-    from mt5dash.settings import load_settings
-
-    name = getattr(load_settings(project), "name", "") or ""
-    folder = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(project).resolve().name)
-    return name or folder.strip("-")[:40] or "project"
+    return owner_name(project, load_settings(project))
 
 
 def _check_output(output: str) -> None:

@@ -34,8 +34,11 @@ def push_project(project_dir: Path, access: GrafanaAccess) -> str:
     """Push the project's declarations to the deployed Grafana as its admin."""
     from mt5dash.builder import build_state
     from mt5dash.push import push
+    from mt5dash.settings import load_settings, owner_name
 
-    return push(build_state(project_dir), _client(access)).summary()
+    project = owner_name(project_dir, load_settings(project_dir))
+    state = build_state(project_dir)
+    return push(state, _client(access), project=project).summary()
 
 
 def verify_project(project_dir: Path, access: GrafanaAccess) -> str:
