@@ -90,7 +90,9 @@ def check_replaceable(root: Path, files: dict[str, bytes], keep: list[Path]) -> 
     """
     target = root.resolve()
     for folder in (k.resolve() for k in keep):
-        if target == folder or folder.is_relative_to(target):
+        if target == folder:
+            raise ConfigError(f"refusing to write into {root}: it is {folder}")
+        if folder.is_relative_to(target):
             raise ConfigError(f"refusing to write into {root}: it holds {folder}")
         if target.is_relative_to(folder) and folder != keep[0].resolve():
             raise ConfigError(f"refusing to write into {root}: it is inside {folder}")

@@ -131,6 +131,13 @@ def _failed_value(name: str) -> Any:
 # The runner
 
 
+# What ``systemctl is-active`` prints; anything else is systemctl failing.
+UNIT_STATES = frozenset(
+    {"active", "inactive", "failed", "activating", "deactivating", "reloading",
+     "refreshing", "maintenance", "unknown"}
+)  # fmt: skip
+
+
 def _runner(options: VerifyOptions, run: CommandRunner) -> tuple[Any, list[str]]:
     problems: list[str] = []
     value: dict[str, Any] = {"status": "unknown", "online": None}
@@ -138,8 +145,13 @@ def _runner(options: VerifyOptions, run: CommandRunner) -> tuple[Any, list[str]]
         problems.append("no runner unit given (--runner-unit)")
     else:
         code, out = run(["systemctl", "is-active", options.runner_unit])
-        value["status"] = out.splitlines()[-1] if out else f"exit {code}"
-        if code != 0 or value["status"] != "active":
+        state = out.splitlines()[-1] if out else f"exit {code}"
+        value["status"] = state if state in UNIT_STATES else "unknown"
+        if state not in UNIT_STATES:
+            problems.append(
+                f"systemctl could not report unit {options.runner_unit}: {state}"
+            )
+        elif code != 0 or state != "active":
             problems.append(
                 f"systemd unit {options.runner_unit} is {value['status']!r}, "
                 "not 'active'"

@@ -119,8 +119,8 @@ def test_a_folder_without_declarations_is_not_a_project(tmp_path):
 @pytest.mark.parametrize(
     ("out", "reason"),
     [
-        (".", "it holds"),
-        ("dashboards", "it holds"),
+        (".", "it is"),
+        ("dashboards", "it is"),
         ("dashboards/out", "it is inside"),
     ],
     ids=["the project itself", "a declaration folder", "inside declarations"],

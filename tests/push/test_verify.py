@@ -311,3 +311,19 @@ def test_cli_prints_the_report_and_exits_5_on_failure(
         "error: the installation does not pass the acceptance check:",
         "  runner: systemd unit runner.service is 'failed', not 'active'",
     ]
+
+
+def test_a_systemctl_that_cannot_reach_systemd_is_named_as_such() -> None:
+    from mt5dash.verify import _runner
+
+    options = VerifyOptions(prometheus_url="", runner_unit="runner.service")
+
+    value, problems = _runner(
+        options, lambda args: (1, "Failed to connect to bus: Host is down")
+    )
+
+    assert value == {"status": "unknown", "online": None}
+    assert problems == [
+        "systemctl could not report unit runner.service: Failed to connect to "
+        "bus: Host is down"
+    ]
